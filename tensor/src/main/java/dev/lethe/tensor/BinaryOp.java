@@ -1,0 +1,45 @@
+package dev.lethe.tensor;
+
+/**
+ * Elementwise functions of two broadcast arguments, defined once on chunks of doubles.
+ * Comparisons yield 1 or 0 in the result dtype.
+ */
+public enum BinaryOp {
+    ADD("add") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i]; } },
+    SUB("sub") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] - b[i]; } },
+    MUL("mul") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] * b[i]; } },
+    DIV("div") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; } },
+    POW("pow") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.pow(a[i], b[i]); } },
+    MAXIMUM("maximum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]); } },
+    MINIMUM("minimum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); } },
+    EQ("eq") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; } },
+    NE("ne") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] != b[i] ? 1 : 0; } },
+    LT("lt") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] < b[i] ? 1 : 0; } },
+    LE("le") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] <= b[i] ? 1 : 0; } },
+    GT("gt") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] > b[i] ? 1 : 0; } },
+    GE("ge") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] >= b[i] ? 1 : 0; } };
+
+    private final String label;
+
+    BinaryOp(String label) {
+        this.label = label;
+    }
+
+    /** Writes f(a[i], b[i]) to y[i] for i &lt; n; y may alias a or b. */
+    abstract void apply(double[] a, double[] b, double[] y, int n);
+
+    /** Applies the function to a chunk (public for backends in other packages). */
+    public void applyChunk(double[] a, double[] b, double[] y, int n) {
+        apply(a, b, y, n);
+    }
+
+    /** The name used in error messages, e.g. {@code add}. */
+    public String label() {
+        return label;
+    }
+
+    /** True for the comparisons. */
+    public boolean isComparison() {
+        return ordinal() >= EQ.ordinal();
+    }
+}

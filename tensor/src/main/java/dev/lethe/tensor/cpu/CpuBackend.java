@@ -1,0 +1,247 @@
+package dev.lethe.tensor.cpu;
+
+import dev.lethe.tensor.Backend;
+import dev.lethe.tensor.BinaryOp;
+import dev.lethe.tensor.Conv2dSpec;
+import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
+import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.Philox;
+import dev.lethe.tensor.Pool2dSpec;
+import dev.lethe.tensor.ReduceOp;
+import dev.lethe.tensor.Storage;
+import dev.lethe.tensor.Tensor;
+import dev.lethe.tensor.UnaryOp;
+import java.util.List;
+
+/**
+ * The CPU backend: off-heap host memory, OpenBLAS/LAPACK for GEMM and factorizations, Java
+ * loops for everything else, parallel over {@link CpuThreads}. This class only routes each
+ * primitive to the small class that implements it.
+ */
+public final class CpuBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return true;
+    }
+
+    @Override
+    public String unavailableReason() {
+        return "";
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public Storage allocate(long bytes) {
+        return new HostStorage(bytes);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (!src.device().equals(Device.CPU) || !dst.device().equals(Device.CPU)) {
+            throw new IllegalArgumentException("the CPU backend copies between host tensors only; "
+                    + "ask the device's backend to copy " + src.device() + " -> " + dst.device());
+        }
+        Elementwise.copy(src, dst);
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        Elementwise.fill(dst, value);
+    }
+
+    @Override
+    public Tensor cat(List<Tensor> parts, int axis) {
+        int[] shape = parts.get(0).shape();
+        int total = 0;
+        for (Tensor p : parts) {
+            total += p.shape()[axis];
+        }
+        shape[axis] = total;
+        Tensor out = Tensor.empty(this, parts.get(0).dtype(), shape);
+        int at = 0;
+        for (Tensor p : parts) {
+            int len = p.shape()[axis];
+            if (len > 0) {
+                Elementwise.copy(p, out.narrow(axis, at, len));
+            }
+            at += len;
+        }
+        return out;
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        Elementwise.unary(op, x, out);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        Elementwise.binary(op, a, b, out);
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        Elementwise.where(cond, a, b, out);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
+        Reductions.reduce(op, x, axes, out);
+    }
+
+    @Override
+    public void argReduce(boolean max, Tensor x, int axis, Tensor out) {
+        Reductions.argReduce(max, x, axis, out);
+    }
+
+    @Override
+    public double kthLargest(Tensor x, long k) {
+        return Reductions.kthLargest(x, k);
+    }
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        Gemm.matmul(a, b, out);
+    }
+
+    @Override
+    public Tensor cholesky(Tensor a) {
+        throw notYet("cholesky");
+    }
+
+    @Override
+    public Tensor choleskySolve(Tensor l, Tensor b) {
+        throw notYet("choleskySolve");
+    }
+
+    @Override
+    public Tensor luSolve(Tensor a, Tensor b) {
+        throw notYet("luSolve");
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
+        throw notYet("conv2d");
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
+        throw notYet("conv2dBackwardData");
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
+        throw notYet("conv2dBackwardWeight");
+    }
+
+    @Override
+    public Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
+        throw notYet("maxPool2d");
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
+        throw notYet("maxPool2dBackward");
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
+        throw notYet("avgPool2d");
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
+        throw notYet("avgPool2dBackward");
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        throw notYet("adaptiveAvgPool2d");
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
+        throw notYet("adaptiveAvgPool2dBackward");
+    }
+
+    @Override
+    public Normalized batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                boolean training, double momentum, double eps) {
+        throw notYet("batchNorm");
+    }
+
+    @Override
+    public NormGrads batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Normalized forward, boolean training) {
+        throw notYet("batchNormBackward");
+    }
+
+    @Override
+    public Normalized layerNorm(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
+        throw notYet("layerNorm");
+    }
+
+    @Override
+    public NormGrads layerNormBackward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Normalized forward) {
+        throw notYet("layerNormBackward");
+    }
+
+    @Override
+    public Tensor softmax(Tensor x, int axis, boolean log) {
+        throw notYet("softmax");
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor gradOut, Tensor y, int axis, boolean log) {
+        throw notYet("softmaxBackward");
+    }
+
+    @Override
+    public CrossEntropy crossEntropy(Tensor logits, Tensor targets, double labelSmoothing) {
+        throw notYet("crossEntropy");
+    }
+
+    @Override
+    public Tensor crossEntropyBackward(double gradLoss, CrossEntropy forward, Tensor targets, double labelSmoothing) {
+        throw notYet("crossEntropyBackward");
+    }
+
+    @Override
+    public Tensor dropoutMask(int[] shape, DType dtype, double p, Philox rng) {
+        throw notYet("dropoutMask");
+    }
+
+    @Override
+    public Tensor gather(Tensor x, int axis, Tensor index) {
+        throw notYet("gather");
+    }
+
+    @Override
+    public Tensor indexSelect(Tensor x, int axis, Tensor index) {
+        throw notYet("indexSelect");
+    }
+
+    @Override
+    public void scatterAdd(Tensor out, int axis, Tensor index, Tensor src) {
+        throw notYet("scatterAdd");
+    }
+
+    @Override
+    public void indexAdd(Tensor out, int axis, Tensor index, Tensor src) {
+        throw notYet("indexAdd");
+    }
+
+    private static UnsupportedOperationException notYet(String op) {
+        return new UnsupportedOperationException(op + " is not implemented on the CPU backend yet");
+    }
+}
