@@ -198,27 +198,27 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor softmax(Tensor x, int axis, boolean log) {
-        throw notYet("softmax");
+        return Softmax.forward(x, axis, log);
     }
 
     @Override
     public Tensor softmaxBackward(Tensor gradOut, Tensor y, int axis, boolean log) {
-        throw notYet("softmaxBackward");
+        return Softmax.backward(gradOut, y, axis, log);
     }
 
     @Override
     public CrossEntropy crossEntropy(Tensor logits, Tensor targets, double labelSmoothing) {
-        throw notYet("crossEntropy");
+        return CrossEntropyLoss.forward(logits, targets, labelSmoothing);
     }
 
     @Override
     public Tensor crossEntropyBackward(double gradLoss, CrossEntropy forward, Tensor targets, double labelSmoothing) {
-        throw notYet("crossEntropyBackward");
+        return CrossEntropyLoss.backward(gradLoss, forward, targets, labelSmoothing);
     }
 
     @Override
     public Tensor dropoutMask(int[] shape, DType dtype, double p, Philox rng) {
-        throw notYet("dropoutMask");
+        return Dropout.mask(shape, dtype, p, rng);
     }
 
     @Override
