@@ -223,22 +223,22 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor gather(Tensor x, int axis, Tensor index) {
-        throw notYet("gather");
+        return Indexing.gather(x, axis, index);
     }
 
     @Override
     public Tensor indexSelect(Tensor x, int axis, Tensor index) {
-        throw notYet("indexSelect");
+        return Indexing.indexSelect(x, axis, index);
     }
 
     @Override
     public void scatterAdd(Tensor out, int axis, Tensor index, Tensor src) {
-        throw notYet("scatterAdd");
+        Indexing.scatterAdd(out, axis, index, src);
     }
 
     @Override
     public void indexAdd(Tensor out, int axis, Tensor index, Tensor src) {
-        throw notYet("indexAdd");
+        Indexing.indexAdd(out, axis, index, src);
     }
 
     private static UnsupportedOperationException notYet(String op) {
