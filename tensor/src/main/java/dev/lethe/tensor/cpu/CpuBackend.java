@@ -147,32 +147,32 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
-        throw notYet("maxPool2d");
+        return MaxPool2d.forward(x, spec);
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
-        throw notYet("maxPool2dBackward");
+        return MaxPool2d.backward(gradOut, indices, inputShape);
     }
 
     @Override
     public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
-        throw notYet("avgPool2d");
+        return AvgPool2d.forward(x, spec);
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
-        throw notYet("avgPool2dBackward");
+        return AvgPool2d.backward(gradOut, inputShape, spec);
     }
 
     @Override
     public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
-        throw notYet("adaptiveAvgPool2d");
+        return AdaptiveAvgPool2d.forward(x, outH, outW);
     }
 
     @Override
     public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
-        throw notYet("adaptiveAvgPool2dBackward");
+        return AdaptiveAvgPool2d.backward(gradOut, inputShape);
     }
 
     @Override
