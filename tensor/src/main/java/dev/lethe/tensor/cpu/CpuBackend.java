@@ -178,22 +178,22 @@ public final class CpuBackend implements Backend {
     @Override
     public Normalized batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
                                 boolean training, double momentum, double eps) {
-        throw notYet("batchNorm");
+        return BatchNorm.forward(x, weight, bias, runningMean, runningVar, training, momentum, eps);
     }
 
     @Override
     public NormGrads batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Normalized forward, boolean training) {
-        throw notYet("batchNormBackward");
+        return BatchNorm.backward(gradOut, x, weight, forward, training);
     }
 
     @Override
     public Normalized layerNorm(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
-        throw notYet("layerNorm");
+        return LayerNorm.forward(x, normDims, weight, bias, eps);
     }
 
     @Override
     public NormGrads layerNormBackward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Normalized forward) {
-        throw notYet("layerNormBackward");
+        return LayerNorm.backward(gradOut, x, normDims, weight, forward);
     }
 
     @Override
