@@ -31,6 +31,16 @@ import java.util.Map;
  * Tensors join the caller's {@link MemoryScope}. A read that fails part-way frees what it had
  * allocated. Bad content is a {@link MalformedFileException}; an unknown name an
  * IllegalArgumentException.
+ *
+ * <p>The header is checked before any tensor is allocated: the file holds the 8-byte length;
+ * the length is at most 100 MB and within the file; the header is strict UTF-8 JSON (duplicate
+ * names rejected) holding one object; {@code __metadata__} maps strings to strings; every other
+ * entry has exactly {@code dtype} (a {@link SafeTensorsDType} name), {@code shape} (at most 64
+ * non-negative ints) and {@code data_offsets} ({@code 0 <= begin <= end <= } data length, with
+ * {@code end - begin} = elements x item size); a tensor has at most 2^31-1 elements and loads
+ * into under 2 GiB; no two tensors share a byte. Gaps between tensors and unused bytes at the
+ * end are accepted (the reference implementation rejects them), since a reader that places
+ * tensors by their offsets cannot be misled by them.
  */
 public final class SafeTensorsReader implements AutoCloseable {
     /** Bytes converted per step when the stored type is not the loaded one. */
