@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Damaged files: random byte flips and truncations of a valid safetensors or IDX file must either read or fail with
  * {@link MalformedFileException}, never another exception (and never crash the JVM).
  */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class MalformedFileFuzzTest {
     private static final int ITERATIONS = 2000;
 
