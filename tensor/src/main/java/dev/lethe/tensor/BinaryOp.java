@@ -5,19 +5,45 @@ package dev.lethe.tensor;
  * Comparisons yield 1 or 0 in the result dtype.
  */
 public enum BinaryOp {
-    ADD("add") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i]; } },
-    SUB("sub") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] - b[i]; } },
-    MUL("mul") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] * b[i]; } },
-    DIV("div") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; } },
-    POW("pow") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.pow(a[i], b[i]); } },
-    MAXIMUM("maximum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]); } },
-    MINIMUM("minimum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); } },
-    EQ("eq") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; } },
-    NE("ne") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] != b[i] ? 1 : 0; } },
-    LT("lt") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] < b[i] ? 1 : 0; } },
-    LE("le") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] <= b[i] ? 1 : 0; } },
-    GT("gt") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] > b[i] ? 1 : 0; } },
-    GE("ge") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] >= b[i] ? 1 : 0; } };
+    ADD("add") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i]; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i]; }
+    },
+    SUB("sub") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] - b[i]; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] - b[i]; }
+    },
+    MUL("mul") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] * b[i]; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] * b[i]; }
+    },
+    DIV("div") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] / b[i]; }
+    },
+    POW("pow") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.pow(a[i], b[i]); }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Math.pow(a[i], b[i]); }
+    },
+    MAXIMUM("maximum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]); }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.max(a[i], b[i]); }
+    },
+    MINIMUM("minimum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
+    },
+    EQ("eq") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
+    },
+    NE("ne") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] != b[i] ? 1 : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] != b[i] ? 1 : 0; }
+    },
+    LT("lt") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] < b[i] ? 1 : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] < b[i] ? 1 : 0; }
+    },
+    LE("le") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] <= b[i] ? 1 : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] <= b[i] ? 1 : 0; }
+    },
+    GT("gt") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] > b[i] ? 1 : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] > b[i] ? 1 : 0; }
+    },
+    GE("ge") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] >= b[i] ? 1 : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] >= b[i] ? 1 : 0; }
+    };
 
     private final String label;
 
@@ -27,6 +53,14 @@ public enum BinaryOp {
 
     /** Writes f(a[i], b[i]) to y[i] for i &lt; n; y may alias a or b. */
     abstract void apply(double[] a, double[] b, double[] y, int n);
+
+    /** The float32 kernel: float arithmetic, which IEEE rounding makes equal to double-then-round for + − × ÷. */
+    abstract void apply(float[] a, float[] b, float[] y, int n);
+
+    /** Applies the float32 kernel to a chunk. */
+    public void applyChunk(float[] a, float[] b, float[] y, int n) {
+        apply(a, b, y, n);
+    }
 
     /** Applies the function to a chunk (public for backends in other packages). */
     public void applyChunk(double[] a, double[] b, double[] y, int n) {

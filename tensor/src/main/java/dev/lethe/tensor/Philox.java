@@ -46,14 +46,21 @@ public final class Philox {
         return start;
     }
 
-    /** The four words of block {@code ctr} (high counter word 0), written to {@code out[0..4)}. */
+    /** The four words of block {@code ctr} (high counter words 0), written to {@code out[0..4)}. */
     public void block(long ctr, int[] out) {
-        int c0 = (int) ctr;
-        int c1 = (int) (ctr >>> 32);
-        int c2 = 0;
-        int c3 = 0;
-        int k0 = (int) seed;
-        int k1 = (int) (seed >>> 32);
+        philox(new int[] {(int) ctr, (int) (ctr >>> 32), 0, 0}, (int) seed, (int) (seed >>> 32), out);
+    }
+
+    /**
+     * Ten rounds of Philox4x32 on a full 128-bit counter and 64-bit key (Salmon et al., Fig. 2):
+     * each round multiplies words 0 and 2 by the round constants, mixes the high halves with the
+     * other words and the key, then bumps the key by the Weyl constants.
+     */
+    static void philox(int[] counter, int k0, int k1, int[] out) {
+        int c0 = counter[0];
+        int c1 = counter[1];
+        int c2 = counter[2];
+        int c3 = counter[3];
         for (int round = 0; round < 10; round++) {
             long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
             long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);

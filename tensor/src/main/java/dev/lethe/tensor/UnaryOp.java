@@ -9,39 +9,70 @@ package dev.lethe.tensor;
  * compositions of primitives.
  */
 public enum UnaryOp {
-    NEG { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = -x[i]; } },
-    ABS { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); } },
-    SQUARE { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] * x[i]; } },
-    SQRT { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sqrt(x[i]); } },
-    RSQRT { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = 1.0 / Math.sqrt(x[i]); } },
-    RECIPROCAL { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = 1.0 / x[i]; } },
-    EXP { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.exp(x[i]); } },
-    LOG { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log(x[i]); } },
-    SIGN { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.signum(x[i]); } },
+    NEG { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = -x[i]; }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = -x[i]; } },
+    ABS { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); } },
+    SQUARE { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] * x[i]; }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] * x[i]; } },
+    SQRT { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sqrt(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Math.sqrt(x[i]); } },
+    RSQRT { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = 1.0 / Math.sqrt(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) (1.0 / Math.sqrt(x[i])); } },
+    RECIPROCAL { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = 1.0 / x[i]; }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = 1f / x[i]; } },
+    EXP { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.exp(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Math.exp(x[i]); } },
+    LOG { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Math.log(x[i]); } },
+    SIGN { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.signum(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.signum(x[i]); } },
     /** max(x, 0); ReLU'(0) = 0 is {@link #STEP}. */
-    RELU { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0.0; } },
+    RELU { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0.0; }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0f; } },
     /** Heaviside step with step(0) = 0: the derivative of ReLU as PyTorch defines it. */
-    STEP { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? 1.0 : 0.0; } },
-    SIGMOID { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = sigmoid(x[i]); } },
-    TANH { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.tanh(x[i]); } },
-    ERF { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Erf.erf(x[i]); } },
+    STEP { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? 1.0 : 0.0; }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? 1f : 0f; } },
+    SIGMOID { double f(double v) { return sigmoid(v); } },
+    TANH { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.tanh(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Math.tanh(x[i]); } },
+    ERF { double f(double v) { return Erf.erf(v); } },
     /** Exact GELU, x·Φ(x) = x/2·(1 + erf(x/√2)) (Hendrycks &amp; Gimpel 2016, eq. 1). */
-    GELU { void apply(double[] x, double[] y, int n) {
-        for (int i = 0; i < n; i++) y[i] = 0.5 * x[i] * (1.0 + Erf.erf(x[i] * INV_SQRT2));
-    } },
+    GELU { double f(double v) { return 0.5 * v * (1.0 + Erf.erf(v * INV_SQRT2)); } },
     /** d/dx x·Φ(x) = Φ(x) + x·φ(x). */
-    GELU_GRAD { void apply(double[] x, double[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            double v = x[i];
-            y[i] = 0.5 * (1.0 + Erf.erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-        }
+    GELU_GRAD { double f(double v) {
+        return 0.5 * (1.0 + Erf.erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
     } };
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
+    /** The function at one point in double; ops with a cheap loop body override the chunk kernels instead. */
+    double f(double v) {
+        throw new AssertionError(this + " defines chunk kernels only");
+    }
+
     /** Writes f(x[i]) to y[i] for i &lt; n; x and y may be the same array. */
-    abstract void apply(double[] x, double[] y, int n);
+    void apply(double[] x, double[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = f(x[i]);
+        }
+    }
+
+    /**
+     * The float32 kernel. Simple ops override it with a float loop (twice the SIMD lanes, no
+     * conversions); the default evaluates in double and rounds once.
+     */
+    void apply(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] = (float) f(x[i]);
+        }
+    }
+
+    /** Applies the float32 kernel to a chunk. */
+    public void applyChunk(float[] x, float[] y, int n) {
+        apply(x, y, n);
+    }
 
     /** Applies the function to a chunk (public for backends in other packages). */
     public void applyChunk(double[] x, double[] y, int n) {

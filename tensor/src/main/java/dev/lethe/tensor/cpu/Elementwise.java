@@ -27,12 +27,19 @@ final class Elementwise {
         void apply(double[][] in, double[] out, int n);
     }
 
+    /** The same in float32, used when every operand is float32 (twice the SIMD lanes, no conversions). */
+    @FunctionalInterface
+    private interface FloatChunkKernel {
+        void apply(float[][] in, float[] out, int n);
+    }
+
     static void unary(UnaryOp op, Tensor x, Tensor out) {
-        run(out, new Tensor[] {x}, (in, y, n) -> op.applyChunk(in[0], y, n));
+        run(out, new Tensor[] {x}, (in, y, n) -> op.applyChunk(in[0], y, n), (in, y, n) -> op.applyChunk(in[0], y, n));
     }
 
     static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        run(out, new Tensor[] {a, b}, (in, y, n) -> op.applyChunk(in[0], in[1], y, n));
+        run(out, new Tensor[] {a, b}, (in, y, n) -> op.applyChunk(in[0], in[1], y, n),
+                (in, y, n) -> op.applyChunk(in[0], in[1], y, n));
     }
 
     static void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
@@ -43,11 +50,19 @@ final class Elementwise {
             for (int i = 0; i < n; i++) {
                 y[i] = c[i] != 0 ? p[i] : q[i];
             }
+        }, (in, y, n) -> {
+            float[] c = in[0];
+            float[] p = in[1];
+            float[] q = in[2];
+            for (int i = 0; i < n; i++) {
+                y[i] = c[i] != 0 ? p[i] : q[i];
+            }
         });
     }
 
     static void fill(Tensor out, double value) {
-        run(out, new Tensor[0], (in, y, n) -> java.util.Arrays.fill(y, 0, n, value));
+        run(out, new Tensor[0], (in, y, n) -> java.util.Arrays.fill(y, 0, n, value),
+                (in, y, n) -> java.util.Arrays.fill(y, 0, n, (float) value));
     }
 
     /**
@@ -56,7 +71,7 @@ final class Elementwise {
      */
     static void copy(Tensor src, Tensor dst) {
         if (src.dtype() != dst.dtype()) {
-            run(dst, new Tensor[] {src}, (in, y, n) -> System.arraycopy(in[0], 0, y, 0, n));
+            run(dst, new Tensor[] {src}, (in, y, n) -> System.arraycopy(in[0], 0, y, 0, n), null);
             return;
         }
         Runs runs = new Runs(dst.shape(), dst.strides(), broadcastStrides(src, dst.shape()));
@@ -95,7 +110,7 @@ final class Elementwise {
         });
     }
 
-    private static void run(Tensor out, Tensor[] inputs, ChunkKernel kernel) {
+    private static void run(Tensor out, Tensor[] inputs, ChunkKernel kernel, FloatChunkKernel floatKernel) {
         int[] shape = out.shape();
         int[][] strides = new int[inputs.length + 1][];
         strides[0] = out.strides();
@@ -116,6 +131,24 @@ final class Elementwise {
             st[k + 1] = (HostStorage) inputs[k].storage();
             types[k + 1] = inputs[k].dtype();
             inner[k + 1] = runs.innerStride(k + 1);
+        }
+        boolean allFloat = floatKernel != null;
+        for (DType t : types) {
+            allFloat &= t == DType.FLOAT32;
+        }
+        if (allFloat) {
+            CpuThreads.parallelFor(toInt(runs.numel()), GRAIN, (s, e) -> {
+                float[][] in = new float[inputs.length][Lanes.CHUNK];
+                float[] y = new float[Lanes.CHUNK];
+                runs.forRange(s, e, base, Lanes.CHUNK, (o, n) -> {
+                    for (int k = 0; k < in.length; k++) {
+                        Lanes.load(st[k + 1], o[k + 1], inner[k + 1], in[k], n);
+                    }
+                    floatKernel.apply(in, y, n);
+                    Lanes.store(st[0], o[0], inner[0], y, n);
+                });
+            });
+            return;
         }
         CpuThreads.parallelFor(toInt(runs.numel()), GRAIN, (s, e) -> {
             Lanes lanes = new Lanes();

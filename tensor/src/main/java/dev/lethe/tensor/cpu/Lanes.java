@@ -67,6 +67,32 @@ final class Lanes {
         }
     }
 
+    /** Reads {@code n} float32 elements from {@code s} at {@code off} with {@code stride} into {@code dst}. */
+    static void load(HostStorage s, int off, int stride, float[] dst, int n) {
+        FloatBuffer b = s.floats();
+        if (stride == 1) {
+            b.get(off, dst, 0, n);
+        } else if (stride == 0) {
+            java.util.Arrays.fill(dst, 0, n, b.get(off));
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[i] = b.get(off + i * stride);
+            }
+        }
+    }
+
+    /** Writes {@code n} float32 elements of {@code src} to {@code s} at {@code off} with {@code stride}. */
+    static void store(HostStorage s, int off, int stride, float[] src, int n) {
+        FloatBuffer b = s.floats();
+        if (stride == 1) {
+            b.put(off, src, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                b.put(off + i * stride, src[i]);
+            }
+        }
+    }
+
     /** Writes {@code n} elements of {@code src} to {@code s} at {@code off} with {@code stride}, rounding to the dtype. */
     void store(HostStorage s, DType t, int off, int stride, double[] src, int n) {
         switch (t) {

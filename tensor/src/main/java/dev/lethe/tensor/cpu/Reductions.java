@@ -74,6 +74,14 @@ final class Reductions {
     private static double fold(ReduceOp op, Runs inner, long from, long to, int base, int stride,
                                HostStorage xs, DType type, Lanes lanes, double[] chunk) {
         double[] acc = {op.identity()};
+        if (type == DType.FLOAT32) {
+            float[] floats = new float[Lanes.CHUNK];
+            inner.forRange(from, to, new int[] {base}, Lanes.CHUNK, (o, n) -> {
+                Lanes.load(xs, o[0], stride, floats, n);
+                acc[0] = op.reduceChunk(acc[0], floats, n);
+            });
+            return acc[0];
+        }
         inner.forRange(from, to, new int[] {base}, Lanes.CHUNK, (o, n) -> {
             lanes.load(xs, type, o[0], stride, chunk, n);
             acc[0] = op.reduceChunk(acc[0], chunk, n);

@@ -1,0 +1,152 @@
+package dev.lethe.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ElementwiseOpsTest {
+
+    /** erf at points tabulated in Abramowitz & Stegun, Table 7.1 (to 1e-15 where given). */
+    @Test
+    void erfMatchesTabulatedValues() {
+        assertEquals(0.0, UnaryOp.ERF.at(0.0), 0);
+        assertEquals(0.1124629160182849, UnaryOp.ERF.at(0.1), 1e-15);
+        assertEquals(0.5204998778130465, UnaryOp.ERF.at(0.5), 1e-15);
+        assertEquals(0.8427007929497149, UnaryOp.ERF.at(1.0), 1e-15);
+        assertEquals(0.9953222650189527, UnaryOp.ERF.at(2.0), 1e-15);
+        assertEquals(0.9999779095030014, UnaryOp.ERF.at(3.0), 1e-15);
+        assertEquals(-0.9999999845827421, UnaryOp.ERF.at(-4.0), 1e-15);
+        assertEquals(1.0, UnaryOp.ERF.at(7.0), 0);
+        // continuity across the switch between series and continued fraction
+        assertEquals(UnaryOp.ERF.at(2.5 - 1e-12), UnaryOp.ERF.at(2.5), 1e-14);
+    }
+
+    @Test
+    void geluGradIsTheDerivativeOfGelu() {
+        for (double x = -5; x <= 5; x += 0.37) {
+            double h = 1e-6;
+            double numeric = (UnaryOp.GELU.at(x + h) - UnaryOp.GELU.at(x - h)) / (2 * h);
+            assertEquals(numeric, UnaryOp.GELU_GRAD.at(x), 1e-9, "x = " + x);
+        }
+    }
+
+    @Test
+    void everyUnaryOpAgreesWithScalarMathOnStridedInput() {
+        Philox rng = new Philox(3);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 5, 7).transpose(0, 1); // non-contiguous
+        double[] v = x.toDoubleArray();
+        for (UnaryOp op : UnaryOp.values()) {
+            double[] got = x.map(op).toDoubleArray();
+            for (int i = 0; i < v.length; i++) {
+                assertEquals(op.at(v[i]), got[i], 0, op + " at " + v[i]);
+            }
+        }
+        assertEquals(Math.exp(v[3]), x.exp().toDoubleArray()[3], 0);
+        assertEquals(Math.tanh(v[4]), x.tanh().toDoubleArray()[4], 0);
+    }
+
+    @Test
+    void float32ResultsAreRoundedOnce() {
+        Tensor a = Tensor.of(new float[] {0.1f, 1e-8f, 3f}, 3);
+        Tensor b = Tensor.of(new float[] {0.2f, 1f, 7f}, 3);
+        assertArrayEquals(new float[] {0.1f + 0.2f, 1e-8f + 1f, 3f + 7f}, a.add(b).toFloatArray());
+        assertArrayEquals(new float[] {0.1f / 0.2f, 1e-8f / 1f, 3f / 7f}, a.div(b).toFloatArray());
+    }
+
+    @Test
+    void typePromotionFollowsPyTorch() {
+        Tensor i = Tensor.of(new int[] {1, 2, 3}, 3);
+        Tensor l = Tensor.of(new long[] {10, 20, 30}, 3);
+        Tensor f = Tensor.of(new float[] {0.5f, 0.5f, 0.5f}, 3);
+        assertEquals(DType.INT64, i.add(l).dtype());
+        assertEquals(DType.FLOAT32, l.mul(f).dtype());
+        assertArrayEquals(new float[] {5, 10, 15}, l.mul(f).toFloatArray());
+        assertEquals(DType.FLOAT32, i.div(Tensor.of(new int[] {2, 2, 2}, 3)).dtype(), "true division");
+        assertArrayEquals(new float[] {0.5f, 1f, 1.5f}, i.div(Tensor.of(new int[] {2, 2, 2}, 3)).toFloatArray());
+        assertArrayEquals(new long[] {1L << 40, 3}, Tensor.of(new long[] {1L << 40, 3}, 2).copy().toLongArray());
+    }
+
+    @Test
+    void comparisonsAndWhere() {
+        Tensor a = Tensor.of(new float[] {1, 5, 3}, 3);
+        Tensor b = Tensor.of(new float[] {2, 2, 3}, 3);
+        assertArrayEquals(new float[] {0, 1, 0}, a.gt(b).toFloatArray());
+        assertArrayEquals(new float[] {1, 0, 1}, a.le(b).toFloatArray());
+        assertArrayEquals(new float[] {0, 0, 1}, a.eq(b).toFloatArray());
+        assertArrayEquals(new float[] {2, 5, 3}, Tensor.where(a.gt(b), a, b).toFloatArray());
+        Tensor cond = Tensor.of(new int[] {1, 0}, 2, 1);
+        assertArrayEquals(new float[] {1, 5, 3, 2, 2, 3}, Tensor.where(cond, a, b).toFloatArray(), "broadcast where");
+    }
+
+    @Test
+    void inPlaceOpsWriteThroughViews() {
+        Tensor x = Tensor.zeros(DType.FLOAT32, 3, 4);
+        x.narrow(1, 1, 2).add_(Tensor.of(new float[] {1, 2}, 2));
+        assertArrayEquals(new float[] {0, 1, 2, 0, 0, 1, 2, 0, 0, 1, 2, 0}, x.toFloatArray());
+        x.mul_(2.0);
+        assertEquals(4.0, x.get(2, 2));
+        assertThrows(IllegalArgumentException.class, () -> x.narrow(1, 0, 1).add_(Tensor.zeros(DType.FLOAT32, 3, 4)));
+    }
+
+    @Test
+    void largeElementwiseRunsInParallelAndIsExact() {
+        int n = (1 << 20) + 17;
+        Tensor a = Tensor.arange(0, n, 1, DType.FLOAT32);
+        float[] r = a.mul(2.0).add(1.0).toFloatArray();
+        for (int i = 0; i < n; i += 9973) {
+            assertEquals(2f * i + 1f, r[i]);
+        }
+        assertEquals(2f * (n - 1) + 1f, r[n - 1]);
+    }
+
+    @Test
+    void meanVarAndNormMatchTwoPassDoubles() {
+        Philox rng = new Philox(11);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 4, 6, 5);
+        double[] v = x.toDoubleArray();
+        double mean = 0;
+        for (double d : v) {
+            mean += d;
+        }
+        mean /= v.length;
+        double ss = 0;
+        for (double d : v) {
+            ss += (d - mean) * (d - mean);
+        }
+        assertEquals(mean, x.mean().item(), 1e-14);
+        assertEquals(ss / (v.length - 1), x.var(null, 1, false).item(), 1e-13);
+        assertEquals(ss / v.length, x.var(null, 0, false).item(), 1e-13);
+        double sq = 0;
+        for (double d : v) {
+            sq += d * d;
+        }
+        assertEquals(Math.sqrt(sq), x.norm().item(), 1e-12);
+        // variance over axis 1 of a permuted view
+        Tensor p = x.permute(2, 0, 1);
+        Tensor var = p.var(new int[] {2}, 1, false);
+        assertArrayEquals(new int[] {5, 4}, var.shape());
+        double m = 0;
+        for (int j = 0; j < 6; j++) {
+            m += x.get(3, j, 2);
+        }
+        m /= 6;
+        double s = 0;
+        for (int j = 0; j < 6; j++) {
+            s += Math.pow(x.get(3, j, 2) - m, 2);
+        }
+        assertEquals(s / 5, var.get(2, 3), 1e-13);
+    }
+
+    @Test
+    void toStringShowsShapeDtypeAndLeadingValues() {
+        Tensor x = Tensor.arange(0, 10, 1, DType.FLOAT32).view(2, 5);
+        assertEquals("Tensor[2, 5] float32 [0.000, 1.000, 2.000, 3.000, 4.000, 5.000, ...]", x.toString());
+        assertEquals("Tensor[2] int64 [7, 8]", Tensor.of(new long[] {7, 8}, 2).toString());
+        Tensor y = Tensor.ones(DType.FLOAT32, 2);
+        y.close();
+        assertTrue(y.toString().endsWith("(freed)"));
+    }
+}
