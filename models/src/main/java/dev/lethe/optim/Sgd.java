@@ -1,0 +1,127 @@
+package dev.lethe.optim;
+
+import dev.lethe.autograd.Variable;
+import dev.lethe.tensor.MemoryScope;
+import dev.lethe.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay, exactly as
+ * {@code torch.optim.SGD} (dampening 0) updates each parameter p with gradient g:
+ *
+ * <pre>
+ *   d = g + wd·p                      (when wd ≠ 0)
+ *   b = d                             (first step)      b = μ·b + d   (later steps)
+ *   d = d + μ·b   (Nesterov)          d = b             (otherwise; when μ ≠ 0)
+ *   p = p − lr·d
+ * </pre>
+ *
+ * Sutskever et al. 2013, eq. 3–4, in PyTorch's formulation. Arithmetic happens in the
+ * parameter's dtype with the scalars rounded to it, as PyTorch does.
+ */
+public final class Sgd implements Optimizer {
+    private static final int MOMENTUM_BUFFER = 0;
+
+    private final List<Variable> params;
+    private final double momentum;
+    private final boolean nesterov;
+    private final double weightDecay;
+    private final ParameterState state;
+    private double lr;
+
+    /**
+     * @param params      the parameters to update
+     * @param lr          learning rate (&gt; 0)
+     * @param momentum    μ in [0, 1); 0 turns momentum off
+     * @param nesterov    Nesterov momentum (needs μ &gt; 0)
+     * @param weightDecay L2 coefficient added to the gradient (&ge; 0)
+     */
+    public Sgd(List<Variable> params, double lr, double momentum, boolean nesterov, double weightDecay) {
+        this.params = OptimizerChecks.parameters(params, "SGD");
+        OptimizerChecks.learningRate(lr);
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
+        }
+        if (nesterov && momentum == 0) {
+            throw new IllegalArgumentException("Nesterov momentum needs a momentum > 0");
+        }
+        OptimizerChecks.weightDecay(weightDecay);
+        this.lr = lr;
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+        this.weightDecay = weightDecay;
+        this.state = new ParameterState(this.params, ParameterState.Slot.like("momentum_buffer"));
+    }
+
+    /** Plain SGD without momentum or weight decay. */
+    public Sgd(List<Variable> params, double lr) {
+        this(params, lr, 0.0, false, 0.0);
+    }
+
+    @Override
+    public List<Variable> parameters() {
+        return params;
+    }
+
+    @Override
+    public void step() {
+        for (int i = 0; i < params.size(); i++) {
+            Tensor g = params.get(i).grad();
+            if (g != null) {
+                try (MemoryScope scope = MemoryScope.open()) {
+                    update(i, params.get(i).value(), g);
+                }
+            }
+        }
+    }
+
+    private void update(int i, Tensor p, Tensor g) {
+        Tensor d = g;
+        if (weightDecay != 0) {
+            d = p.mul(weightDecay).add_(g); // = g + wd·p, the same rounding in either order
+        }
+        if (momentum != 0) {
+            Tensor buf = state.get(MOMENTUM_BUFFER, i);
+            if (buf == null) {
+                buf = state.create(MOMENTUM_BUFFER, i, d);
+            } else {
+                buf.mul_(momentum).add_(d);
+            }
+            d = nesterov ? buf.mul(momentum).add_(d) : buf;
+        }
+        p.add_(d.mul(-lr));
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        OptimizerChecks.learningRate(lr);
+        this.lr = lr;
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        return state.export();
+    }
+
+    @Override
+    public void loadState(Map<String, Tensor> saved) {
+        state.load(saved);
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SGD(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weight_decay="
+                + weightDecay + ")";
+    }
+}
