@@ -9,6 +9,7 @@ import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,5 +56,46 @@ class MemoryFlatTest {
         assertEquals(afterFirst, HostStorage.liveBytes(), "live native bytes after step 1 and after step " + steps);
         assertTrue(lastLoss < 0.5 * firstLoss, "the loop trains: loss " + firstLoss + " -> " + lastLoss);
         assertTrue(seconds < 20, steps + " steps took " + seconds + " s");
+    }
+
+    /** Passes the gradient through and notes the live bytes at the moment its backward runs. */
+    private static final class LiveBytesProbe extends Function {
+        private final AtomicLong seen;
+
+        private LiveBytesProbe(AtomicLong seen) {
+            this.seen = seen;
+        }
+
+        static Variable apply(Variable x, AtomicLong seen) {
+            return new LiveBytesProbe(seen).record(x.value(), x);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor g) {
+            seen.set(HostStorage.liveBytes());
+            return new Tensor[] {g};
+        }
+    }
+
+    @Test
+    void backwardFreesEachIntermediateGradientOnceConsumed() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            int n = 1000;
+            long bytes = 8L * n;
+            AtomicLong atProbe = new AtomicLong();
+            Variable x = Variable.parameter(Tensor.randn(new Philox(5), DType.FLOAT64, n));
+            Variable y = LiveBytesProbe.apply(x, atProbe);
+            for (int i = 0; i < 40; i++) {
+                y = i % 2 == 0 ? y.mul(1.01) : y.tanh().add(y); // chains and branches
+            }
+            Variable loss = y.sum();
+            long beforeBackward = HostStorage.liveBytes();
+            loss.backward();
+            // The last node's gradient plus at most a couple in flight, not 40 of them (320 kB).
+            long held = atProbe.get() - beforeBackward;
+            assertTrue(held <= 3 * bytes, "gradients held when the last node ran: " + held + " bytes");
+            assertEquals(beforeBackward + bytes, HostStorage.liveBytes(), "only the leaf gradient remains");
+            x.zeroGrad();
+        }
     }
 }
