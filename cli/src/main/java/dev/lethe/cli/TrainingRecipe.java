@@ -164,8 +164,9 @@ record TrainingRecipe(String optimizer, double lr, double momentum, boolean nest
                 + (clipNorm > 0 ? ", clip norm " + num(clipNorm) : "");
     }
 
+    /** {@code 0.0005}, {@code 0.9}, {@code 2}: plain decimals without trailing zeros. */
     private static String num(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e6 ? Long.toString((long) d) : Double.toString(d);
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     private static double number(String key, String v) {
