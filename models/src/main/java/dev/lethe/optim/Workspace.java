@@ -20,7 +20,10 @@ final class Workspace implements AutoCloseable {
 
     private final Map<Key, Tensor> buffers = new HashMap<>();
 
-    /** A tensor of {@code like}'s shape, dtype and backend with arbitrary content, valid until the next call for this slot. */
+    /**
+     * A tensor of {@code like}'s shape, dtype and backend with arbitrary content, valid until
+     * the next call for this slot.
+     */
     Tensor get(int slot, Tensor like) {
         Key key = new Key(slot, like.dtype(), like.backend());
         int n = like.numel();
