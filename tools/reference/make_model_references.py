@@ -55,6 +55,7 @@ import copy
 import json
 import math
 import os
+import re
 import struct
 import sys
 
@@ -456,9 +457,14 @@ def shapes_file():
            "vit_default": dict(describe(build("vit", vit_default)), config=vit_default),
            "torch_version": torch.__version__, "torchvision_version": torchvision.__version__}
     path = os.path.join(OUT_DIR, "model_shapes.json")
+    text = json.dumps(doc, indent=1)
+    # one line per state-dict entry: ["name", [shape], "dtype"]
+    text = re.sub(r"\[\s*(\"[^\"]*\"),\s*\[([^\]]*)\],\s*(\"[a-z0-9]+\")\s*\]",
+                  lambda mt: "[%s, [%s], %s]" % (mt.group(1), ", ".join(v.strip() for v in mt.group(2).split(",")
+                                                                    if v.strip()), mt.group(3)), text)
     with open(path, "w") as f:
-        json.dump(doc, f, indent=1)
-        f.write("\n")
+        f.write(text + "\n")
+    json.loads(text)
     return os.path.getsize(path)
 
 
