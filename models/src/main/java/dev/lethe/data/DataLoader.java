@@ -66,8 +66,8 @@ public final class DataLoader implements AutoCloseable {
             throw new IllegalArgumentException("prefetch must be > 0 batches, got " + prefetch);
         }
         if (dropLast && dataset.size() < batchSize) {
-            throw new IllegalArgumentException(dataset.source() + ": " + dataset.size() + " images make no full batch of "
-                    + batchSize + " when the last partial batch is dropped");
+            throw new IllegalArgumentException(dataset.source() + ": " + dataset.size()
+                    + " images make no full batch of " + batchSize + " when the last partial batch is dropped");
         }
         this.dataset = dataset;
         this.batchSize = batchSize;
@@ -262,7 +262,8 @@ public final class DataLoader implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
-                throw new IllegalStateException("interrupted while waiting for batch " + taken + " of epoch " + index, e);
+                throw new IllegalStateException("interrupted while waiting for batch " + taken + " of epoch " + index,
+                        e);
             }
             if (item instanceof Failure f) {
                 close();

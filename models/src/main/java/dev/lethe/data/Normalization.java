@@ -28,7 +28,8 @@ public final class Normalization {
         }
         for (double s : std) {
             if (!(s > 0) || Double.isInfinite(s)) {
-                throw new IllegalArgumentException("normalisation std must be finite and > 0, got " + Arrays.toString(std));
+                throw new IllegalArgumentException("normalisation std must be finite and > 0, got "
+                        + Arrays.toString(std));
             }
         }
         for (double m : mean) {

@@ -3,6 +3,7 @@ package dev.lethe.optim;
 import dev.lethe.autograd.Variable;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
+import dev.lethe.tensor.UnaryOp;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,7 @@ public final class AdamW implements Optimizer {
     private final double eps;
     private final double weightDecay;
     private final ParameterState state;
+    private final Workspace work = new Workspace();
     private final long[] steps;
     private double lr;
 
@@ -104,14 +106,14 @@ public final class AdamW implements Optimizer {
         if (weightDecay != 0) {
             p.mul_(1 - lr * weightDecay);
         }
-        m.mul_(beta1).add_(g.mul(1 - beta1));
-        v.mul_(beta2).add_(g.mul(1 - beta2).mul_(g)); // addcmul: (value·g)·g
+        m.mul_(beta1).add_(work.copyOf(0, g).mul_(1 - beta1));
+        v.mul_(beta2).add_(work.copyOf(0, g).mul_(1 - beta2).mul_(g)); // addcmul: (value·g)·g
 
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
         double stepSize = lr / biasCorrection1;
-        Tensor denom = v.sqrt().div_(p.fullLike(biasCorrection2Sqrt)).add_(eps);
-        p.add_(m.mul(-stepSize).div_(denom)); // addcdiv: (value·m)/denom
+        Tensor denom = work.copyOf(0, v).map_(UnaryOp.SQRT).div_(p.fullLike(biasCorrection2Sqrt)).add_(eps);
+        p.add_(work.copyOf(1, m).mul_(-stepSize).div_(denom)); // addcdiv: (value·m)/denom
     }
 
     @Override
@@ -152,6 +154,7 @@ public final class AdamW implements Optimizer {
     @Override
     public void close() {
         state.close();
+        work.close();
     }
 
     @Override

@@ -23,8 +23,8 @@ final class OptimizerChecks {
                 throw new IllegalArgumentException(optimizer + ": parameter " + i + " is null");
             }
             if (!p.isLeaf() || !p.dtype().isFloating()) {
-                throw new IllegalArgumentException(optimizer + ": parameter " + i + " must be a floating-point leaf, got "
-                        + p);
+                throw new IllegalArgumentException(optimizer + ": parameter " + i
+                        + " must be a floating-point leaf, got " + p);
             }
             if (!seen.add(p)) {
                 throw new IllegalArgumentException(optimizer + ": parameter " + i + " appears twice");

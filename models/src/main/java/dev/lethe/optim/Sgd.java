@@ -28,6 +28,7 @@ public final class Sgd implements Optimizer {
     private final boolean nesterov;
     private final double weightDecay;
     private final ParameterState state;
+    private final Workspace work = new Workspace();
     private double lr;
 
     /**
@@ -79,7 +80,7 @@ public final class Sgd implements Optimizer {
     private void update(int i, Tensor p, Tensor g) {
         Tensor d = g;
         if (weightDecay != 0) {
-            d = p.mul(weightDecay).add_(g); // = g + wd·p, the same rounding in either order
+            d = work.copyOf(0, p).mul_(weightDecay).add_(g); // = g + wd·p, the same rounding in either order
         }
         if (momentum != 0) {
             Tensor buf = state.get(MOMENTUM_BUFFER, i);
@@ -88,9 +89,11 @@ public final class Sgd implements Optimizer {
             } else {
                 buf.mul_(momentum).add_(d);
             }
-            d = nesterov ? buf.mul(momentum).add_(d) : buf;
+            d = nesterov ? work.copyOf(1, buf).mul_(momentum).add_(d) : buf;
         }
-        p.add_(d.mul(-lr));
+        // Scale d by −lr in place when it is a work tensor; the gradient and the buffer stay intact.
+        Tensor step = d == g || d == state.get(MOMENTUM_BUFFER, i) ? work.copyOf(1, d) : d;
+        p.add_(step.mul_(-lr));
     }
 
     @Override
@@ -117,6 +120,7 @@ public final class Sgd implements Optimizer {
     @Override
     public void close() {
         state.close();
+        work.close();
     }
 
     @Override

@@ -5,9 +5,10 @@
  * {@link dev.lethe.optim.Constant}, {@link dev.lethe.optim.StepDecay} and
  * {@link dev.lethe.optim.WarmupCosine}.
  *
- * <p>Updates are compositions of in-place tensor operations, so they run on every backend;
- * each parameter's temporaries live in a {@link dev.lethe.tensor.MemoryScope} closed before
- * the next parameter, and the optimizer state lives outside every scope until
- * {@link dev.lethe.optim.Optimizer#close()}.
+ * <p>Updates are sequences of in-place tensor operations in PyTorch's order, so they run on
+ * every backend and round as PyTorch's unfused kernels do. Intermediate results go to work
+ * buffers reused across parameters and steps (only rank-0 scalars are allocated per step, in a
+ * {@link dev.lethe.tensor.MemoryScope} closed before the next parameter); the optimizer state and
+ * the work buffers live outside every scope until {@link dev.lethe.optim.Optimizer#close()}.
  */
 package dev.lethe.optim;

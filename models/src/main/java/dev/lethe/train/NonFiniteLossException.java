@@ -9,7 +9,7 @@ public final class NonFiniteLossException extends RuntimeException {
     private final int batch;
     private final double loss;
 
-    /** The loss {@code loss} of optimizer step {@code step} (from 0), batch {@code batch} of epoch {@code epoch} (both from 0). */
+    /** The loss {@code loss} of optimizer step {@code step}, batch {@code batch} of epoch {@code epoch} (all from 0). */
     public NonFiniteLossException(long step, int epoch, int batch, double loss) {
         super("the loss became " + loss + " at step " + step + " (epoch " + (epoch + 1) + ", batch " + (batch + 1)
                 + "); training stopped. A lower learning rate, gradient clipping or a check of the data for "

@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * Reports a long phase (an epoch, an evaluation) step by step. {@link #forConsole} picks a
  * redrawn bar on an interactive terminal and one plain line every N steps otherwise (logs, CI).
- * Each report names the phase, the step, the mean loss since the previous report, images per
- * second and the estimated time left.
+ * Each report names the phase, the step, the mean loss (since the previous line; for the bar,
+ * since the phase began), images per second and the estimated time left.
  */
 public abstract class Progress {
 

@@ -5,86 +5,192 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Settings of a training run (immutable; each {@code with} method returns a changed copy).
- * Defaults: 10 epochs, batch size 128, seed 0, no augmentation, no gradient clipping,
- * evaluation batches of 512, no checkpoint, no progress output.
+ * Settings of a training run, immutable: each {@code with} method checks its value and returns a
+ * changed copy.
  *
- * @param epochs        epochs to train in all (a resumed run continues up to this number)
- * @param batchSize     images per optimizer step (the last partial batch of an epoch is kept)
- * @param seed          the seed of data order, augmentation and dropout (see {@link Seeds})
- * @param augment       augmentation of training batches ({@link Augment#NONE} for none)
- * @param clipNorm      global gradient-norm limit; 0 turns clipping off
- * @param evalBatchSize images per evaluation batch
- * @param checkpoint    file rewritten atomically after every epoch, or null
- * @param progress      where steps are reported
- * @param onEpoch       called after every epoch with its report
+ * <pre>{@code
+ * TrainOptions.defaults().withEpochs(5).withBatchSize(128).withSeed(1).withAugment(Augment.standard(28, 28))
+ * }</pre>
  */
-public record TrainOptions(int epochs, int batchSize, long seed, Augment augment, double clipNorm, int evalBatchSize,
-                           Path checkpoint, Progress progress, Consumer<EpochReport> onEpoch) {
+public final class TrainOptions implements Cloneable {
+    private int epochs = 10;
+    private int batchSize = 128;
+    private boolean dropLast;
+    private long seed;
+    private Augment augment = Augment.NONE;
+    private double clipNorm;
+    private int evalBatchSize = 512;
+    private Path checkpoint;
+    private Progress progress = Progress.none();
+    private Consumer<EpochReport> onEpoch = r -> { };
 
-    /** Checks the values. */
-    public TrainOptions {
+    private TrainOptions() {
+    }
+
+    /**
+     * 10 epochs, batch size 128, last partial batch kept, seed 0, no augmentation, no gradient
+     * clipping, evaluation batches of 512, no checkpoint, no progress output.
+     */
+    public static TrainOptions defaults() {
+        return new TrainOptions();
+    }
+
+    /** Epochs to train in all (a resumed run continues up to this number). */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** Images per optimizer step. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Whether each epoch's last partial batch is dropped. */
+    public boolean dropLast() {
+        return dropLast;
+    }
+
+    /** The seed of data order, augmentation and dropout (see {@link Seeds}). */
+    public long seed() {
+        return seed;
+    }
+
+    /** The augmentation of training batches. */
+    public Augment augment() {
+        return augment;
+    }
+
+    /** The global gradient-norm limit; 0 when clipping is off. */
+    public double clipNorm() {
+        return clipNorm;
+    }
+
+    /** Images per evaluation batch. */
+    public int evalBatchSize() {
+        return evalBatchSize;
+    }
+
+    /** The file rewritten after every epoch, or null. */
+    public Path checkpoint() {
+        return checkpoint;
+    }
+
+    /** Where steps are reported. */
+    public Progress progress() {
+        return progress;
+    }
+
+    /** Called after every epoch with its report. */
+    public Consumer<EpochReport> onEpoch() {
+        return onEpoch;
+    }
+
+    /** With {@code epochs} epochs (&ge; 0). */
+    public TrainOptions withEpochs(int epochs) {
         if (epochs < 0) {
             throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
         }
-        if (batchSize <= 0 || evalBatchSize <= 0) {
-            throw new IllegalArgumentException("batch sizes must be > 0, got " + batchSize + " and " + evalBatchSize);
-        }
-        if (!(clipNorm >= 0)) {
-            throw new IllegalArgumentException("clipNorm must be >= 0 (0: off), got " + clipNorm);
-        }
-        if (augment == null || progress == null || onEpoch == null) {
-            throw new IllegalArgumentException("augment, progress and onEpoch must not be null");
-        }
+        TrainOptions o = copy();
+        o.epochs = epochs;
+        return o;
     }
 
-    /** The defaults listed in the class comment. */
-    public static TrainOptions defaults() {
-        return new TrainOptions(10, 128, 0, Augment.NONE, 0, 512, null, Progress.none(), r -> { });
-    }
-
-    /** With {@code epochs} epochs. */
-    public TrainOptions withEpochs(int epochs) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
-    }
-
-    /** With batches of {@code batchSize}. */
+    /** With batches of {@code batchSize} (&gt; 0). */
     public TrainOptions withBatchSize(int batchSize) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        positive(batchSize, "batch size");
+        TrainOptions o = copy();
+        o.batchSize = batchSize;
+        return o;
+    }
+
+    /**
+     * Dropping ({@code true}) or keeping each epoch's last partial batch; dropping it avoids a
+     * batch of one image, which BatchNorm cannot train on.
+     */
+    public TrainOptions withDropLast(boolean dropLast) {
+        TrainOptions o = copy();
+        o.dropLast = dropLast;
+        return o;
     }
 
     /** With {@code seed}. */
     public TrainOptions withSeed(long seed) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        TrainOptions o = copy();
+        o.seed = seed;
+        return o;
     }
 
-    /** With augmentation {@code augment}. */
+    /** With augmentation {@code augment} ({@link Augment#NONE} for none). */
     public TrainOptions withAugment(Augment augment) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        TrainOptions o = copy();
+        o.augment = notNull(augment, "augment");
+        return o;
     }
 
     /** With gradient clipping at global norm {@code clipNorm} (0: off). */
     public TrainOptions withClipNorm(double clipNorm) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+            throw new IllegalArgumentException("clipNorm must be a finite number >= 0 (0: off), got " + clipNorm);
+        }
+        TrainOptions o = copy();
+        o.clipNorm = clipNorm;
+        return o;
     }
 
-    /** With evaluation batches of {@code evalBatchSize}. */
+    /** With evaluation batches of {@code evalBatchSize} (&gt; 0). */
     public TrainOptions withEvalBatchSize(int evalBatchSize) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        positive(evalBatchSize, "evaluation batch size");
+        TrainOptions o = copy();
+        o.evalBatchSize = evalBatchSize;
+        return o;
     }
 
-    /** With a checkpoint written to {@code checkpoint} after every epoch (null: none). */
+    /** With a checkpoint written atomically to {@code checkpoint} after every epoch (null: none). */
     public TrainOptions withCheckpoint(Path checkpoint) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        TrainOptions o = copy();
+        o.checkpoint = checkpoint;
+        return o;
     }
 
     /** With progress reported to {@code progress}. */
     public TrainOptions withProgress(Progress progress) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        TrainOptions o = copy();
+        o.progress = notNull(progress, "progress");
+        return o;
     }
 
     /** With {@code onEpoch} called after every epoch. */
     public TrainOptions withOnEpoch(Consumer<EpochReport> onEpoch) {
-        return new TrainOptions(epochs, batchSize, seed, augment, clipNorm, evalBatchSize, checkpoint, progress, onEpoch);
+        TrainOptions o = copy();
+        o.onEpoch = notNull(onEpoch, "onEpoch");
+        return o;
+    }
+
+    private TrainOptions copy() {
+        try {
+            return (TrainOptions) super.clone(); // every field is immutable or shared by design
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void positive(int value, String what) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be > 0, got " + value);
+        }
+    }
+
+    private static <T> T notNull(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "TrainOptions(epochs=" + epochs + ", batchSize=" + batchSize + ", dropLast=" + dropLast + ", seed="
+                + seed + ", augment=" + augment + ", clipNorm=" + clipNorm + ", evalBatchSize=" + evalBatchSize
+                + ", checkpoint=" + checkpoint + ")";
     }
 }

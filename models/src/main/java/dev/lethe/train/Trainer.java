@@ -108,9 +108,12 @@ public final class Trainer {
         List<EpochReport> reports = new ArrayList<>();
         DataLoader loader = new DataLoader(train, options.batchSize())
                 .shuffled(Seeds.derive(options.seed(), Seeds.DATA)).augmented(options.augment());
-        try (loader) {
+        if (options.dropLast()) {
+            loader = loader.droppingLast();
+        }
+        try (DataLoader batches = loader) {
             while (epochsDone < options.epochs()) {
-                EpochReport report = runEpoch(loader, test);
+                EpochReport report = runEpoch(batches, test);
                 epochsDone++;
                 if (options.checkpoint() != null) {
                     writeCheckpoint(options.checkpoint());

@@ -149,8 +149,8 @@ class DatasetFilesTest {
                     .add("labels", Tensor.of(new long[] {1, 0}, 2)).write(f64);
             MalformedFileException e = assertThrows(MalformedFileException.class,
                     () -> DatasetFiles.readSafeTensors(f64, null, 2));
-            assertTrue(e.getMessage().contains("tensor \"images\" is F64 [2, 1, 2, 2]; a dataset's images must be U8 or F32"),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains(
+                    "tensor \"images\" is F64 [2, 1, 2, 2]; a dataset's images must be U8 or F32"), e.getMessage());
 
             Path noLabels = dir.resolve("nolabels.safetensors");
             new SafeTensorsWriter().add("images", Tensor.zeros(DType.FLOAT32, 2, 1, 2, 2)).write(noLabels);

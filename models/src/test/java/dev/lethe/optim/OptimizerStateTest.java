@@ -66,7 +66,8 @@ class OptimizerStateTest {
                         trainStep(optB, b, x);
                     }
                     for (int i = 0; i < a.size(); i++) {
-                        assertArrayEquals(a.get(i).value().toFloatArray(), b.get(i).value().toFloatArray(), optA + " p" + i);
+                        assertArrayEquals(a.get(i).value().toFloatArray(), b.get(i).value().toFloatArray(),
+                                optA + " p" + i);
                     }
                 }
                 a.forEach(Variable::zeroGrad);
@@ -102,7 +103,8 @@ class OptimizerStateTest {
                 float[] buffer = opt.state().get("0.momentum_buffer").toFloatArray();
                 Tensor good = Tensor.zeros(DType.FLOAT32, ps.get(0).shape());
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> opt.loadState(Map.of("0.momentum_buffer", good, "1.momentum_buffer", Tensor.zeros(DType.FLOAT32, 3))));
+                        () -> opt.loadState(Map.of("0.momentum_buffer", good,
+                                "1.momentum_buffer", Tensor.zeros(DType.FLOAT32, 3))));
                 assertTrue(e.getMessage().contains("\"1.momentum_buffer\" has shape [3], expected [64]"), e.getMessage());
                 e = assertThrows(IllegalArgumentException.class, () -> opt.loadState(Map.of("0.exp_avg", good)));
                 assertTrue(e.getMessage().contains("unknown optimizer state \"0.exp_avg\""), e.getMessage());

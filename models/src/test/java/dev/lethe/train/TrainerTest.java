@@ -219,7 +219,36 @@ class TrainerTest {
         assertTrue(lines.get(2).matches("epoch 1/2  train loss .* acc .*% \\| test loss .* acc .*% \\| .* img/s"),
                 lines.get(2));
         assertEquals("1:01", Progress.clock(61));
+        assertEquals("0:00", Progress.clock(0.2));
         assertEquals("1:00:05", Progress.clock(3605));
+    }
+
+    @Test
+    void theBarRedrawsInPlaceAndEndsWithTheSummary() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Progress bar = Progress.bar(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        bar.begin("epoch 1/1", 4);
+        for (int i = 0; i < 4; i++) {
+            bar.advance(10, 0.5);
+        }
+        bar.end("done");
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("\repoch 1/1 [="), text);
+        assertTrue(text.contains("[==============================] 4/4  loss 0.5000"), text);
+        assertTrue(text.endsWith("\repoch 1/1  done" + " ".repeat(40) + "\n"), text);
+        assertEquals(1, text.chars().filter(c -> c == '\n').count(), "one line: the bar is redrawn with \\r");
+    }
+
+    @Test
+    void dropLastSkipsThePartialBatch() throws IOException {
+        ModelSpec spec = mlp(4, 0);
+        Module model = spec.build(new Philox(1));
+        try (Optimizer opt = new Sgd(model.parameters(), 0.05)) {
+            Trainer t = new Trainer(model, spec, opt, new Constant(0.05),
+                    TrainOptions.defaults().withEpochs(1).withBatchSize(32).withDropLast(true));
+            t.fit(blobs(100, 4, 2), null);
+            assertEquals(3, t.steps());
+        }
     }
 
     @Test
