@@ -11,8 +11,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code lethe} command (CLI.md): {@code train}, {@code predict}, {@code inspect grad} and
- * {@code devices}. {@link #main} runs it and exits with its code; {@link #commandLine} builds
+ * The {@code lethe} command (CLI.md): {@code train}, {@code predict}, {@code inspect grad},
+ * {@code devices} and {@code bench}. {@link #main} runs it and exits with its code; {@link #commandLine} builds
  * it around any two streams, which is how tests run it in-process:
  *
  * <pre>{@code
@@ -57,7 +57,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new PredictCommand(console))
                 .addSubcommand(new CommandLine(new InspectCommand())
                         .addSubcommand(new InspectGradCommand(console)))
-                .addSubcommand(new DevicesCommand(console));
+                .addSubcommand(new DevicesCommand(console))
+                .addSubcommand(new BenchCommand(console));
         cmd.setOut(new java.io.PrintWriter(out, true));
         cmd.setErr(new java.io.PrintWriter(err, true));
         cmd.setExecutionExceptionHandler(failures);
