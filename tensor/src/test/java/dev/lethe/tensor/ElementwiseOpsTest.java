@@ -49,6 +49,13 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void reluKeepsNaNLikePyTorch() {
+        Tensor x = Tensor.of(new float[] {Float.NaN, -1, 2}, 3);
+        assertArrayEquals(new float[] {Float.NaN, 0, 2}, x.relu().toFloatArray());
+        assertArrayEquals(new double[] {Double.NaN, 0, 2}, x.to(DType.FLOAT64).relu().toDoubleArray());
+    }
+
+    @Test
     void float32ResultsAreRoundedOnce() {
         Tensor a = Tensor.of(new float[] {0.1f, 1e-8f, 3f}, 3);
         Tensor b = Tensor.of(new float[] {0.2f, 1f, 7f}, 3);
