@@ -27,8 +27,10 @@ class TrainingStepTiming {
                 "mlp", ModelSpec.of("mlp"),
                 "resnet18", ModelSpec.of("resnet18"),
                 "vit", ModelSpec.of("vit"));
-        Map<String, Integer> steps = Map.of("mlp", Integer.getInteger("lethe.timing.mlp", 200),
-                "resnet18", Integer.getInteger("lethe.timing.resnet18", 4), "vit", Integer.getInteger("lethe.timing.vit", 10));
+        Map<String, Integer> steps = Map.of(
+                "mlp", Integer.getInteger("lethe.timing.mlp", 200),
+                "resnet18", Integer.getInteger("lethe.timing.resnet18", 4),
+                "vit", Integer.getInteger("lethe.timing.vit", 10));
         for (String name : List.of(which.split(","))) {
             Module model = specs.get(name).build(new Philox(1));
             model.train();
