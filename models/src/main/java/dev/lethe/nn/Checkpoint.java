@@ -120,7 +120,8 @@ public final class Checkpoint {
             Set<String> top = topLevelNames(model);
             Map<String, Tensor> weights = new LinkedHashMap<>();
             Map<String, Tensor> extras = new LinkedHashMap<>();
-            content.tensors().forEach((name, t) -> (top.contains(firstComponent(name)) ? weights : extras).put(name, t));
+            content.tensors().forEach((name, t) ->
+                    (top.contains(firstComponent(name)) ? weights : extras).put(name, t));
             try {
                 model.loadStateDict(weights, true);
             } catch (StateDictMismatchException e) {

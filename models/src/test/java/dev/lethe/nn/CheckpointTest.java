@@ -146,7 +146,8 @@ class CheckpointTest {
         String header = "{\"weight\":{\"dtype\":\"F16\",\"shape\":[1,2],\"data_offsets\":[0,4]},"
                 + "\"bias\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[4,6]}}";
         byte[] h = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + h.length + 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8 + h.length + 6)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         buf.putLong(h.length).put(h).putShort((short) 0x3C00).putShort((short) 0xC000).putShort((short) 0x3800);
         Files.write(file, buf.array());
         try (MemoryScope scope = MemoryScope.open()) {

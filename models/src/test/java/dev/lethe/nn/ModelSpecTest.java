@@ -15,7 +15,8 @@ class ModelSpecTest {
     @Test
     void defaultsAndCanonicalJsonFollowModelsMd() {
         assertEquals("{\"in_features\":784,\"hidden\":[512,256],\"num_classes\":10}", ModelSpec.of("mlp").configJson());
-        assertEquals("{\"stem\":\"cifar\",\"in_channels\":1,\"num_classes\":10}", ModelSpec.of("resnet18").configJson());
+        assertEquals("{\"stem\":\"cifar\",\"in_channels\":1,\"num_classes\":10}",
+                ModelSpec.of("resnet18").configJson());
         assertEquals("{\"image_size\":28,\"patch_size\":4,\"in_channels\":1,\"embed_dim\":192,\"depth\":6,"
                 + "\"num_heads\":3,\"mlp_ratio\":4.0,\"num_classes\":10}", ModelSpec.of("vit").configJson());
     }

@@ -180,15 +180,18 @@ class ModuleBehaviourTest {
                     e.getMessage());
 
             Module resnet = ModelSpec.of("resnet18").build(new Philox(1));
-            e = assertThrows(IllegalArgumentException.class, () -> resnet.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8)));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> resnet.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 8, 8)));
             assertTrue(e.getMessage().contains("[N, 1, H, W]") && e.getMessage().contains("[2, 3, 8, 8]"),
                     e.getMessage());
 
             Module vit = ModelSpec.of("vit", Map.of("depth", 1)).build(new Philox(1));
-            e = assertThrows(IllegalArgumentException.class, () -> vit.forward(Tensor.zeros(DType.FLOAT32, 2, 1, 32, 32)));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> vit.forward(Tensor.zeros(DType.FLOAT32, 2, 1, 32, 32)));
             assertTrue(e.getMessage().contains("image_size 28") && e.getMessage().contains("[2, 1, 32, 32]"),
                     e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> vit.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 28, 28)));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> vit.forward(Tensor.zeros(DType.FLOAT32, 2, 3, 28, 28)));
             assertTrue(e.getMessage().contains("[N, 1, 28, 28]"), e.getMessage());
         }
     }

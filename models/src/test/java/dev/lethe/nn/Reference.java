@@ -71,7 +71,7 @@ final class Reference {
         return ref == 0 ? Math.sqrt(diff) : Math.sqrt(diff / ref);
     }
 
-    /** ‖actual − expected‖ / ‖expected‖ after checking the shapes; fails above {@code tolerance}; returns it. */
+    /** ‖actual − expected‖ / ‖expected‖ after checking shapes; fails above {@code tolerance}; returns it. */
     static double assertClose(Tensor actual, Tensor expected, double tolerance, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         double err = relativeError(actual.toDoubleArray(), expected.toDoubleArray());
