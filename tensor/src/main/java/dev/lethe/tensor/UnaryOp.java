@@ -33,41 +33,36 @@ public enum UnaryOp {
     /** Heaviside step with step(0) = 0: the derivative of ReLU as PyTorch defines it. */
     STEP { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? 1.0 : 0.0; }
         void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? 1f : 0f; } },
-    SIGMOID { double f(double v) { return sigmoid(v); } },
+    SIGMOID {
+        void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = sigmoid(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) sigmoid(x[i]); } },
     TANH { void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.tanh(x[i]); }
         void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Math.tanh(x[i]); } },
-    ERF { double f(double v) { return Erf.erf(v); } },
+    ERF {
+        void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Erf.erf(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) Erf.erf(x[i]); } },
     /** Exact GELU, x·Φ(x) = x/2·(1 + erf(x/√2)) (Hendrycks &amp; Gimpel 2016, eq. 1). */
-    GELU { double f(double v) { return 0.5 * v * (1.0 + Erf.erf(v * INV_SQRT2)); } },
+    GELU {
+        void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = gelu(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) gelu(x[i]); } },
     /** d/dx x·Φ(x) = Φ(x) + x·φ(x). */
-    GELU_GRAD { double f(double v) {
-        return 0.5 * (1.0 + Erf.erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-    } };
+    GELU_GRAD {
+        void apply(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = geluGrad(x[i]); }
+        void apply(float[] x, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = (float) geluGrad(x[i]); } };
 
     private static final double INV_SQRT2 = 1.0 / Math.sqrt(2.0);
-    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
-
-    /** The function at one point in double; ops with a cheap loop body override the chunk kernels instead. */
-    double f(double v) {
-        throw new AssertionError(this + " defines chunk kernels only");
-    }
+    private static final double HALF_INV_SQRT2 = 0.5 / Math.sqrt(2.0);
 
     /** Writes f(x[i]) to y[i] for i &lt; n; x and y may be the same array. */
-    void apply(double[] x, double[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = f(x[i]);
-        }
-    }
+    abstract void apply(double[] x, double[] y, int n);
 
     /**
-     * The float32 kernel. Simple ops override it with a float loop (twice the SIMD lanes, no
-     * conversions); the default evaluates in double and rounds once.
+     * The float32 kernel: a float loop where float arithmetic rounds like double-then-round
+     * (twice the SIMD lanes, no conversions), otherwise evaluated in double and rounded once.
+     * Each constant writes its own loop so the JIT inlines the body instead of calling through
+     * the enum per element.
      */
-    void apply(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = (float) f(x[i]);
-        }
-    }
+    abstract void apply(float[] x, float[] y, int n);
 
     /** Applies the float32 kernel to a chunk. */
     public void applyChunk(float[] x, float[] y, int n) {
@@ -84,6 +79,15 @@ public enum UnaryOp {
         double[] a = {x};
         apply(a, a, 1);
         return a[0];
+    }
+
+    private static double gelu(double v) {
+        return 0.5 * v * (1.0 + Erf.erf(v * INV_SQRT2));
+    }
+
+    private static double geluGrad(double v) {
+        // φ(v) = e^(−v²/2)/√(2π) = erf′(v/√2)/(2√2)
+        return 0.5 * (1.0 + Erf.erf(v * INV_SQRT2)) + v * Erf.derivative(v * INV_SQRT2) * HALF_INV_SQRT2;
     }
 
     private static double sigmoid(double v) {
