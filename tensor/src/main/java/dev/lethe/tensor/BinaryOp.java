@@ -26,6 +26,10 @@ public enum BinaryOp {
     MINIMUM("minimum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
         void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
     },
+    /** a where b &gt; 0, else 0: ReLU's backward (gradient gated by the input) in one pass. */
+    GATE("gate") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = b[i] > 0 ? a[i] : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = b[i] > 0 ? a[i] : 0; }
+    },
     EQ("eq") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
         void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
     },

@@ -56,6 +56,19 @@ class TensorBasicsTest {
     }
 
     @Test
+    void sumOverLeadingAxesMatchesTheGenericPath() {
+        Philox rng = new Philox(5);
+        Tensor x = Tensor.randn(rng, DType.FLOAT64, 3, 5, 7, 40);
+        // axes (1, 2) are a block followed by a kept axis: the row-accumulation path
+        Tensor fast = x.sum(new int[] {1, 2}, false);
+        // the same sums through a permuted (non-contiguous) view take the generic path
+        Tensor slow = x.permute(3, 0, 1, 2).sum(new int[] {2, 3}, false).t();
+        assertArrayEquals(slow.toDoubleArray(), fast.toDoubleArray(), 1e-12);
+        Tensor bias = Tensor.randn(rng, DType.FLOAT32, 300, 70).sum(0, false);
+        assertArrayEquals(new int[] {70}, bias.shape());
+    }
+
+    @Test
     void largeSumIsAccurate() {
         Tensor x = Tensor.ones(DType.FLOAT32, 1 << 22);
         assertEquals(1 << 22, x.sum().item());

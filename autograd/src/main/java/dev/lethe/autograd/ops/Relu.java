@@ -3,7 +3,7 @@ package dev.lethe.autograd.ops;
 import dev.lethe.autograd.Function;
 import dev.lethe.autograd.Variable;
 import dev.lethe.tensor.Tensor;
-import dev.lethe.tensor.UnaryOp;
+import dev.lethe.tensor.BinaryOp;
 
 /** max(x, 0); d/dx = step(x) with step(0) = 0, as PyTorch defines ReLU′(0). */
 public final class Relu extends Function {
@@ -19,6 +19,6 @@ public final class Relu extends Function {
 
     @Override
     protected Tensor[] backward(Tensor g) {
-        return new Tensor[] {g.mul(saved(0).map(UnaryOp.STEP))};
+        return new Tensor[] {g.zip(BinaryOp.GATE, saved(0))};
     }
 }

@@ -19,6 +19,9 @@ final class Reductions {
     }
 
     static void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
+        if (op == ReduceOp.SUM && sumOverLeadingBlock(x, axes, out)) {
+            return;
+        }
         Split split = new Split(x, axes, out);
         HostStorage xs = (HostStorage) x.storage();
         HostStorage os = (HostStorage) out.storage();
@@ -69,6 +72,68 @@ final class Reductions {
                 outLanes.store(os, out.dtype(), o[0] + k * so, 1, result, 1);
             }
         });
+    }
+
+    /**
+     * Sums of a contiguous x over a block of neighbouring axes that is followed by kept axes —
+     * x viewed as [P, R, Q], out[p, q] = Σ_r x[p, r, q], as for a bias gradient summed over the
+     * batch. Adding whole rows of Q contiguous elements into an accumulator reads x once in
+     * memory order; the generic path would gather each output's R elements at stride Q.
+     * Returns false (nothing done) when the layout does not fit.
+     */
+    private static boolean sumOverLeadingBlock(Tensor x, int[] axes, Tensor out) {
+        if (axes.length == 0) {
+            return false;
+        }
+        int rank = x.rank();
+        int first = axes[0];
+        int last = axes[axes.length - 1];
+        if (last - first + 1 != axes.length || last == rank - 1
+                || !x.isContiguous() || !out.isContiguous()) {
+            return false;
+        }
+        int[] shape = x.shape();
+        long p = 1;
+        long r = 1;
+        long q = 1;
+        for (int i = 0; i < rank; i++) {
+            if (i < first) {
+                p *= shape[i];
+            } else if (i <= last) {
+                r *= shape[i];
+            } else {
+                q *= shape[i];
+            }
+        }
+        if (q < 16) {
+            return false;
+        }
+        int rows = (int) r;
+        int width = (int) q;
+        int blocks = (int) p;
+        HostStorage xs = (HostStorage) x.storage();
+        HostStorage os = (HostStorage) out.storage();
+        int xBase = x.offset();
+        int oBase = out.offset();
+        CpuThreads.parallelFor(width, Math.max(Lanes.CHUNK / 4, GRAIN / Math.max(rows * blocks, 1)), (s, e) -> {
+            Lanes lanes = new Lanes();
+            double[] chunk = new double[Lanes.CHUNK];
+            double[] acc = new double[Lanes.CHUNK];
+            for (int b = 0; b < blocks; b++) {
+                for (int q0 = s; q0 < e; q0 += Lanes.CHUNK) {
+                    int n = Math.min(Lanes.CHUNK, e - q0);
+                    java.util.Arrays.fill(acc, 0, n, 0.0);
+                    for (int row = 0; row < rows; row++) {
+                        lanes.load(xs, x.dtype(), xBase + (b * rows + row) * width + q0, 1, chunk, n);
+                        for (int i = 0; i < n; i++) {
+                            acc[i] += chunk[i];
+                        }
+                    }
+                    lanes.store(os, out.dtype(), oBase + b * width + q0, 1, acc, n);
+                }
+            }
+        });
+        return true;
     }
 
     private static double fold(ReduceOp op, Runs inner, long from, long to, int base, int stride,
