@@ -36,16 +36,26 @@ public final class MatMul extends Function {
         Tensor ga = needsInputGrad(0) ? unbroadcast(g.matmul(b.t()), aShape) : null;
         Tensor gb = null;
         if (needsInputGrad(1)) {
-            if (b.rank() == 2 && a.rank() > 2) {
+            if (b.rank() == 2 && (a.rank() > 2 || isTransposed(b))) {
                 // A weight shared by every batch element (a Linear layer on [B, N, D]): one GEMM
-                // over the flattened batch instead of a batched product and a sum.
+                // over the flattened batch instead of a batched product and a sum. When the
+                // weight is a transposed view (x·Wᵀ), compute dWᵀ = Gᵀ·A and hand back its
+                // transpose, so the gradient has the weight's own layout and reaches the
+                // parameter without a strided copy.
                 int k = a.size(-1);
                 int n = g.size(-1);
-                gb = a.reshape(-1, k).t().matmul(g.reshape(-1, n));
+                Tensor a2 = a.reshape(-1, k);
+                Tensor g2 = g.reshape(-1, n);
+                gb = isTransposed(b) ? g2.t().matmul(a2).t() : a2.t().matmul(g2);
             } else {
                 gb = unbroadcast(a.t().matmul(g), bShape);
             }
         }
         return new Tensor[] {ga, gb};
+    }
+
+    /** A 2-D view whose columns are contiguous: the transpose of a row-major matrix. */
+    private static boolean isTransposed(Tensor m) {
+        return m.size(0) > 1 && m.size(1) > 1 && m.strides()[0] == 1;
     }
 }
