@@ -1,0 +1,73 @@
+package dev.lethe.bench;
+
+import dev.lethe.tensor.MemoryScope;
+import dev.lethe.tensor.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link Tensor#matmul} on float32 against a direct {@code cblas_sgemm} of the same sizes.
+ * The Lethe side allocates its output per call (as every caller of {@code matmul} does); the
+ * baseline writes into a preallocated C. Ratio = baseline time ÷ matmul time.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Dorg.bytedeco.javacpp.maxbytes=8G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"})
+public class MatmulBench {
+
+    /** M×K·K×N, written {@code MxKxN}. */
+    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "4096x784x512"})
+    public String mkn;
+
+    private Tensor a;
+    private Tensor b;
+    private DirectSgemm direct;
+
+    /** Allocates and fills the operands once per trial. */
+    @Setup
+    public void setUp() {
+        String[] p = mkn.split("x");
+        int m = Integer.parseInt(p[0]);
+        int k = Integer.parseInt(p[1]);
+        int n = Integer.parseInt(p[2]);
+        a = BenchInputs.uniform(1, m, k);
+        b = BenchInputs.uniform(2, k, n);
+        direct = new DirectSgemm(m, n, k);
+    }
+
+    /** Frees every native buffer of the trial. */
+    @TearDown
+    public void tearDown() {
+        a.close();
+        b.close();
+        direct.close();
+    }
+
+    /** Lethe's matmul, its result freed by the scope. */
+    @Benchmark
+    public double matmul() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            return a.matmul(b).numel();
+        }
+    }
+
+    /** The same product by one direct {@code cblas_sgemm}. */
+    @Benchmark
+    public float baseline() {
+        return direct.run();
+    }
+}
