@@ -147,98 +147,98 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
-        throw notYet("maxPool2d");
+        return MaxPool2d.forward(x, spec);
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
-        throw notYet("maxPool2dBackward");
+        return MaxPool2d.backward(gradOut, indices, inputShape);
     }
 
     @Override
     public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
-        throw notYet("avgPool2d");
+        return AvgPool2d.forward(x, spec);
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
-        throw notYet("avgPool2dBackward");
+        return AvgPool2d.backward(gradOut, inputShape, spec);
     }
 
     @Override
     public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
-        throw notYet("adaptiveAvgPool2d");
+        return AdaptiveAvgPool2d.forward(x, outH, outW);
     }
 
     @Override
     public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
-        throw notYet("adaptiveAvgPool2dBackward");
+        return AdaptiveAvgPool2d.backward(gradOut, inputShape);
     }
 
     @Override
     public Normalized batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
                                 boolean training, double momentum, double eps) {
-        throw notYet("batchNorm");
+        return BatchNorm.forward(x, weight, bias, runningMean, runningVar, training, momentum, eps);
     }
 
     @Override
     public NormGrads batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Normalized forward, boolean training) {
-        throw notYet("batchNormBackward");
+        return BatchNorm.backward(gradOut, x, weight, forward, training);
     }
 
     @Override
     public Normalized layerNorm(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
-        throw notYet("layerNorm");
+        return LayerNorm.forward(x, normDims, weight, bias, eps);
     }
 
     @Override
     public NormGrads layerNormBackward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Normalized forward) {
-        throw notYet("layerNormBackward");
+        return LayerNorm.backward(gradOut, x, normDims, weight, forward);
     }
 
     @Override
     public Tensor softmax(Tensor x, int axis, boolean log) {
-        throw notYet("softmax");
+        return Softmax.forward(x, axis, log);
     }
 
     @Override
     public Tensor softmaxBackward(Tensor gradOut, Tensor y, int axis, boolean log) {
-        throw notYet("softmaxBackward");
+        return Softmax.backward(gradOut, y, axis, log);
     }
 
     @Override
     public CrossEntropy crossEntropy(Tensor logits, Tensor targets, double labelSmoothing) {
-        throw notYet("crossEntropy");
+        return CrossEntropyLoss.forward(logits, targets, labelSmoothing);
     }
 
     @Override
     public Tensor crossEntropyBackward(double gradLoss, CrossEntropy forward, Tensor targets, double labelSmoothing) {
-        throw notYet("crossEntropyBackward");
+        return CrossEntropyLoss.backward(gradLoss, forward, targets, labelSmoothing);
     }
 
     @Override
     public Tensor dropoutMask(int[] shape, DType dtype, double p, Philox rng) {
-        throw notYet("dropoutMask");
+        return Dropout.mask(shape, dtype, p, rng);
     }
 
     @Override
     public Tensor gather(Tensor x, int axis, Tensor index) {
-        throw notYet("gather");
+        return Indexing.gather(x, axis, index);
     }
 
     @Override
     public Tensor indexSelect(Tensor x, int axis, Tensor index) {
-        throw notYet("indexSelect");
+        return Indexing.indexSelect(x, axis, index);
     }
 
     @Override
     public void scatterAdd(Tensor out, int axis, Tensor index, Tensor src) {
-        throw notYet("scatterAdd");
+        Indexing.scatterAdd(out, axis, index, src);
     }
 
     @Override
     public void indexAdd(Tensor out, int axis, Tensor index, Tensor src) {
-        throw notYet("indexAdd");
+        Indexing.indexAdd(out, axis, index, src);
     }
 
     private static UnsupportedOperationException notYet(String op) {
