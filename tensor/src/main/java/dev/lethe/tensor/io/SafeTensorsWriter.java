@@ -135,6 +135,7 @@ public final class SafeTensorsWriter {
         return padded;
     }
 
+    @SuppressWarnings("try") // the scope is used only for freeing what the block allocates
     private static void writeData(FileChannel channel, Item item) throws IOException {
         try (MemoryScope scope = MemoryScope.open()) {
             // A host copy only when the tensor is on a device or strided; freed by the scope.

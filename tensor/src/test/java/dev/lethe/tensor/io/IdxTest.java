@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class IdxTest {
     private static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class SafeTensorsRoundTripTest {
     @TempDir
     Path dir;

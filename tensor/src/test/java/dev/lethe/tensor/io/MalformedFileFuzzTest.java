@@ -6,26 +6,30 @@ import dev.lethe.tensor.DType;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Damaged files: random byte flips and truncations of a valid file must either read or fail with
+ * Damaged files: random byte flips and truncations of a valid safetensors or IDX file must either read or fail with
  * {@link MalformedFileException}, never another exception (and never crash the JVM).
  */
-class SafeTensorsFuzzTest {
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
+class MalformedFileFuzzTest {
     private static final int ITERATIONS = 2000;
 
     @TempDir
     Path dir;
 
     @Test
-    void damagedFilesReadOrFailWithMalformedFileException() throws IOException {
+    void damagedSafeTensorsFilesReadOrFailWithMalformedFileException() throws IOException {
         Path valid = dir.resolve("valid.safetensors");
         Philox rng = new Philox(7);
         new SafeTensorsWriter()
@@ -57,6 +61,32 @@ class SafeTensorsFuzzTest {
         // Flips inside the data section, or harmless ones in the header, still read: both outcomes occur.
         if (accepted == 0 || accepted == ITERATIONS) {
             fail("expected both accepted and rejected files, accepted " + accepted);
+        }
+    }
+
+    @Test
+    void damagedIdxFilesReadOrFailWithMalformedFileException() throws IOException {
+        ByteBuffer raw = ByteBuffer.allocate(4 + 8 + 6 * 5).put(new byte[] {0, 0, 0x08, 2}).putInt(6).putInt(5);
+        for (int i = 0; i < 30; i++) {
+            raw.put((byte) (i * 37));
+        }
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(raw.array());
+        }
+        SplittableRandom random = new SplittableRandom(99);
+        Path damaged = dir.resolve("damaged-idx");
+        for (int i = 0; i < ITERATIONS / 2; i++) {
+            byte[] original = i % 2 == 0 ? raw.array() : gz.toByteArray();
+            byte[] bytes = damage(original, original.length, random);
+            Files.write(damaged, bytes);
+            try (MemoryScope scope = MemoryScope.open()) {
+                Idx.read(damaged);
+            } catch (MalformedFileException expected) {
+                // the documented failure
+            } catch (Throwable t) {
+                fail("iteration " + i + ": " + t + " for bytes " + Arrays.toString(bytes), t);
+            }
         }
     }
 
