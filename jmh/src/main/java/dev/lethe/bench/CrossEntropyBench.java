@@ -36,6 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Dorg.bytedeco.javacpp.maxbytes=8G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0"})
+@SuppressWarnings("try") // the per-invocation MemoryScope only frees what the op allocates
 public class CrossEntropyBench {
     private static final double LABEL_SMOOTHING = 0.1;
 

@@ -9,6 +9,7 @@ import dev.lethe.tensor.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /** Exact GELU and its derivative against PyTorch's {@code gelu(approximate="none")}. */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class ActivationReferenceTest {
 
     @Test

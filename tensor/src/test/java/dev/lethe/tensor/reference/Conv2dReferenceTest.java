@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** conv2d forward, backward-data and backward-weight (and the bias gradient) against PyTorch. */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class Conv2dReferenceTest {
     private static final String GROUP = "conv2d";
     private final Backend cpu = Backends.cpu();

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Batch norm (training and evaluation, with running statistics) and layer norm against PyTorch. */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class NormalizationReferenceTest {
     private final Backend cpu = Backends.cpu();
 

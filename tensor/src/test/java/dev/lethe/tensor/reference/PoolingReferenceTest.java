@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** max, average and adaptive-average pooling, forward and backward, against PyTorch. */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class PoolingReferenceTest {
     private static final String GROUP = "pool";
     private final Backend cpu = Backends.cpu();

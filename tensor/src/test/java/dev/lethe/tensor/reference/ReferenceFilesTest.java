@@ -11,6 +11,7 @@ import dev.lethe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The reference files are readable and self-describing, and the error measure says what it measured. */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class ReferenceFilesTest {
     private static final String[] GROUPS = {
         "conv2d", "pool", "batch_norm", "layer_norm", "activation", "softmax", "cross_entropy", "attention"

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** softmax / log-softmax and the fused cross-entropy (with label smoothing) against PyTorch. */
+@SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class SoftmaxReferenceTest {
     private final Backend cpu = Backends.cpu();
 
