@@ -127,7 +127,7 @@ public abstract class Function {
             }
         }
         if (axes.isEmpty()) {
-            return g.length == shape.length ? grad : grad.reshape(shape);
+            return grad;
         }
         int[] ax = axes.stream().mapToInt(Integer::intValue).toArray();
         return grad.sum(ax, true).view(shape);

@@ -165,6 +165,17 @@ class GraphTest {
         assertSame(x, x.dropout(0.5, false, null));
     }
 
+    @Test
+    void aPromotedOperandGetsAGradientOfItsOwnDtype() {
+        Variable w = Variable.parameter(Tensor.of(new float[] {1, 2}, 2));
+        Variable x = Variable.constant(Tensor.of(new double[] {0.5, 0.25}, 2));
+        Variable y = w.mul(x).sum();
+        assertEquals(DType.FLOAT64, y.dtype());
+        y.backward();
+        assertEquals(DType.FLOAT32, w.grad().dtype());
+        assertArrayEquals(new float[] {0.5f, 0.25f}, w.grad().toFloatArray());
+    }
+
     /** A deliberately wrong rule: d(x²)/dx = x instead of 2x. */
     private static final class WrongSquare extends Function {
         static Variable apply(Variable x) {

@@ -132,17 +132,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
-        throw notYet("conv2d");
+        return Conv2d.forward(x, w, bias, spec);
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
-        throw notYet("conv2dBackwardData");
+        return Conv2d.backwardData(gradOut, w, inputShape, spec);
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
-        throw notYet("conv2dBackwardWeight");
+        return Conv2d.backwardWeight(gradOut, x, weightShape, spec);
     }
 
     @Override

@@ -1,0 +1,196 @@
+package dev.lethe.tensor.cpu;
+
+import dev.lethe.tensor.Conv2dSpec;
+import dev.lethe.tensor.DType;
+import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.Tensor;
+
+/**
+ * 2-D convolution over NCHW (groups = 1) as im2col plus one OpenBLAS GEMM per group of samples,
+ * and its two backward rules. For a group of G samples with column matrix
+ * {@code cols [C·kh·kw, G·OH·OW]} ({@link Im2Col}) and output gradient rearranged as
+ * {@code dyT [O, G·OH·OW]}:
+ * <ul>
+ *   <li>forward: {@code y = W[O, C·kh·kw] · cols}, then scattered to out [G, O, OH·OW] plus bias;</li>
+ *   <li>data gradient: {@code dcols = Wᵀ · dyT}, folded back onto the input (col2im);</li>
+ *   <li>weight gradient: {@code dW += dyT · colsᵀ}, accumulated over the groups with beta = 1.</li>
+ * </ul>
+ * G is chosen so the column buffer stays within {@link ConvGeometry#COLS_BUDGET_BYTES}. Column
+ * building and folding run in parallel over (sample, channel) pairs; the GEMMs use OpenBLAS's
+ * threads. Transposes are BLAS flags, never copies. The bias gradient is not computed here: it is
+ * the sum of the output gradient over N, H, W.
+ */
+final class Conv2d {
+    private Conv2d() {
+    }
+
+    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
+        return forward(x, w, bias, spec, ConvGeometry.COLS_BUDGET_BYTES);
+    }
+
+    /** As above with the column buffer limited to {@code colsBudget} bytes (tests use small budgets). */
+    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, long colsBudget) {
+        String op = "conv2d";
+        ArgChecks.requireFloating(x, "input", op);
+        ArgChecks.requireDType(w, x.dtype(), "weight", op);
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), spec, op);
+        double[] b = null;
+        if (bias != null) {
+            ArgChecks.requireDType(bias, x.dtype(), "bias", op);
+            ArgChecks.requireShape(bias, new int[] {g.o()}, "bias", op);
+            b = bias.toDoubleArray();
+        }
+        DType t = x.dtype();
+        Tensor out = Tensor.empty(x.backend(), t, g.outputShape());
+        if (out.numel() == 0) {
+            return out;
+        }
+        int group = g.samplesPerGroup(t.byteSize(), colsBudget);
+        int ohow = g.ohow();
+        HostStorage os = (HostStorage) out.storage();
+        double[] biasValues = b;
+        try (Dense dx = Dense.of(x); Dense dw = Dense.of(w);
+             Tensor cols = Tensor.empty(x.backend(), t, g.ckk(), group * ohow);
+             Tensor y = Tensor.empty(x.backend(), t, g.o(), group * ohow)) {
+            HostStorage cs = (HostStorage) cols.storage();
+            HostStorage ys = (HostStorage) y.storage();
+            for (int n0 = 0; n0 < g.n(); n0 += group) {
+                int count = Math.min(group, g.n() - n0);
+                int ld = count * ohow;
+                expandGroup(g, t, dx, n0, count, cs, ld);
+                Gemm.gemm(t, g.o(), ld, g.ckk(), 1.0, new Gemm.Operand(dw.storage, dw.offset, false, g.ckk()),
+                        new Gemm.Operand(cs, 0, false, ld), 0.0, ys, 0, ld);
+                // y [O, count, OH·OW] -> out [count, O, OH·OW], adding the bias on the way.
+                int first = n0;
+                Staging st = Staging.of(t);
+                CpuThreads.parallelFor(count * g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
+                    Object run = st.array(ohow);
+                    for (int k = s; k < e; k++) {
+                        int sample = k / g.o();
+                        int ch = k % g.o();
+                        st.load(ys, ch * ld + sample * ohow, run, 0, ohow);
+                        if (biasValues != null) {
+                            st.addConstant(run, 0, ohow, biasValues[ch]);
+                        }
+                        st.store(os, ((first + sample) * g.o() + ch) * ohow, run, 0, ohow);
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    static Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
+        return backwardData(gradOut, w, inputShape, spec, ConvGeometry.COLS_BUDGET_BYTES);
+    }
+
+    /** As above with the column buffer limited to {@code colsBudget} bytes (tests use small budgets). */
+    static Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec, long colsBudget) {
+        String op = "conv2dBackwardData";
+        ArgChecks.requireFloating(gradOut, "gradOut", op);
+        ArgChecks.requireDType(w, gradOut.dtype(), "weight", op);
+        ConvGeometry g = ConvGeometry.of(inputShape, w.shape(), spec, op);
+        ArgChecks.requireShape(gradOut, g.outputShape(), "gradOut", op);
+        DType t = gradOut.dtype();
+        Tensor dx = Tensor.empty(gradOut.backend(), t, g.inputShape());
+        if (dx.numel() == 0) {
+            return dx;
+        }
+        if (g.o() == 0 || g.ohow() == 0) {
+            return dx.fill_(0);
+        }
+        int group = g.samplesPerGroup(t.byteSize(), colsBudget);
+        int ohow = g.ohow();
+        HostStorage dxs = (HostStorage) dx.storage();
+        try (Dense dy = Dense.of(gradOut); Dense dw = Dense.of(w);
+             Tensor dcols = Tensor.empty(w.backend(), t, g.ckk(), group * ohow);
+             Tensor dyT = Tensor.empty(w.backend(), t, g.o(), group * ohow)) {
+            HostStorage cs = (HostStorage) dcols.storage();
+            HostStorage ts = (HostStorage) dyT.storage();
+            for (int n0 = 0; n0 < g.n(); n0 += group) {
+                int count = Math.min(group, g.n() - n0);
+                int ld = count * ohow;
+                transposeGroup(g, t, dy, n0, count, ts, ld);
+                Gemm.gemm(t, g.ckk(), ld, g.o(), 1.0, new Gemm.Operand(dw.storage, dw.offset, true, g.ckk()),
+                        new Gemm.Operand(ts, 0, false, ld), 0.0, cs, 0, ld);
+                int first = n0;
+                int plane = g.c() * g.h() * g.w();
+                CpuThreads.parallelFor(count * g.c(), 1, (s, e) -> {
+                    Im2Col lower = new Im2Col(g, Staging.of(t));
+                    for (int k = s; k < e; k++) {
+                        int sample = k / g.c();
+                        lower.fold(cs, ld, sample * ohow, k % g.c(), dxs, (first + sample) * plane);
+                    }
+                });
+            }
+        }
+        return dx;
+    }
+
+    static Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
+        return backwardWeight(gradOut, x, weightShape, spec, ConvGeometry.COLS_BUDGET_BYTES);
+    }
+
+    /** As above with the column buffer limited to {@code colsBudget} bytes (tests use small budgets). */
+    static Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec, long colsBudget) {
+        String op = "conv2dBackwardWeight";
+        ArgChecks.requireFloating(gradOut, "gradOut", op);
+        ArgChecks.requireDType(x, gradOut.dtype(), "input", op);
+        ConvGeometry g = ConvGeometry.of(x.shape(), weightShape, spec, op);
+        ArgChecks.requireShape(gradOut, g.outputShape(), "gradOut", op);
+        DType t = gradOut.dtype();
+        Tensor dw = Tensor.empty(x.backend(), t, g.weightShape());
+        if (g.n() == 0 || g.ohow() == 0) {
+            return dw.fill_(0);
+        }
+        if (dw.numel() == 0) {
+            return dw;
+        }
+        int group = g.samplesPerGroup(t.byteSize(), colsBudget);
+        int ohow = g.ohow();
+        HostStorage dws = (HostStorage) dw.storage();
+        try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x);
+             Tensor cols = Tensor.empty(x.backend(), t, g.ckk(), group * ohow);
+             Tensor dyT = Tensor.empty(x.backend(), t, g.o(), group * ohow)) {
+            HostStorage cs = (HostStorage) cols.storage();
+            HostStorage ts = (HostStorage) dyT.storage();
+            for (int n0 = 0; n0 < g.n(); n0 += group) {
+                int count = Math.min(group, g.n() - n0);
+                int ld = count * ohow;
+                expandGroup(g, t, dx, n0, count, cs, ld);
+                transposeGroup(g, t, dy, n0, count, ts, ld);
+                Gemm.gemm(t, g.o(), g.ckk(), ld, 1.0, new Gemm.Operand(ts, 0, false, ld),
+                        new Gemm.Operand(cs, 0, true, ld), n0 == 0 ? 0.0 : 1.0, dws, 0, g.ckk());
+            }
+        }
+        return dw;
+    }
+
+    /** Column matrix of samples [n0, n0 + count) into {@code cols} (leading dimension ld). */
+    private static void expandGroup(ConvGeometry g, DType t, Dense x, int n0, int count, HostStorage cols, int ld) {
+        int plane = g.c() * g.h() * g.w();
+        int ohow = g.ohow();
+        CpuThreads.parallelFor(count * g.c(), 1, (s, e) -> {
+            Im2Col lower = new Im2Col(g, Staging.of(t));
+            for (int k = s; k < e; k++) {
+                int sample = k / g.c();
+                lower.expand(x.storage, x.offset + (n0 + sample) * plane, k % g.c(), cols, ld, sample * ohow);
+            }
+        });
+    }
+
+    /** gradOut [count, O, OH·OW] of samples [n0, n0 + count) rearranged as dyT [O, count·OH·OW]. */
+    private static void transposeGroup(ConvGeometry g, DType t, Dense dy, int n0, int count, HostStorage dyT, int ld) {
+        int ohow = g.ohow();
+        Staging st = Staging.of(t);
+        CpuThreads.parallelFor(count * g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
+            Object run = st.array(ohow);
+            for (int k = s; k < e; k++) {
+                int sample = k / g.o();
+                int ch = k % g.o();
+                st.load(dy.storage, dy.offset + ((n0 + sample) * g.o() + ch) * ohow, run, 0, ohow);
+                st.store(dyT, ch * ld + sample * ohow, run, 0, ohow);
+            }
+        });
+    }
+}
