@@ -1,7 +1,12 @@
 package dev.lethe.bench;
 
+import dev.lethe.tensor.Backend;
+import dev.lethe.tensor.BinaryOp;
+import dev.lethe.tensor.DType;
 import dev.lethe.tensor.MemoryScope;
+import dev.lethe.tensor.ReduceOp;
 import dev.lethe.tensor.Tensor;
+import dev.lethe.tensor.UnaryOp;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -21,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Memory-bound elementwise work over 16M float32 (64 MB per operand, far beyond any cache):
  * {@code a.add(b)}, {@code a.mul(b)}, {@code a.relu()} and {@code a.sum()} through the public
- * Tensor API (each allocates its output, as callers do).
+ * Tensor API (each allocates its output, as callers do: {@code run}), and the same backend
+ * primitive writing into a preallocated output ({@code kernel}), which separates the loop's cost
+ * from that of fresh output pages.
  *
  * <p>Baseline: one {@code memcpy} (JavaCPP {@link Pointer#memcpy}) between two preallocated
  * off-heap buffers of {@code (bytes read + bytes written) / 2} bytes: a copy reads and writes
@@ -47,6 +54,7 @@ public class ElementwiseBench {
 
     private Tensor a;
     private Tensor b;
+    private Tensor out;
     private BytePointer copyFrom;
     private BytePointer copyTo;
     private long copyBytes;
@@ -56,6 +64,7 @@ public class ElementwiseBench {
     public void setUp() {
         a = BenchInputs.uniform(1, N);
         b = BenchInputs.uniform(2, N);
+        out = op.equals("sum") ? Tensor.zeros(DType.FLOAT32, 1) : Tensor.zeros(DType.FLOAT32, N);
         copyBytes = switch (op) {
             case "add", "mul" -> (2 * FLOAT_BYTES + FLOAT_BYTES) / 2;
             case "relu" -> (FLOAT_BYTES + FLOAT_BYTES) / 2;
@@ -74,6 +83,7 @@ public class ElementwiseBench {
     public void tearDown() {
         a.close();
         b.close();
+        out.close();
         copyFrom.deallocate();
         copyTo.deallocate();
     }
@@ -91,6 +101,20 @@ public class ElementwiseBench {
             };
             return r.numel();
         }
+    }
+
+    /** The backend primitive into the preallocated output. */
+    @Benchmark
+    public int kernel() {
+        Backend backend = a.backend();
+        switch (op) {
+            case "add" -> backend.binary(BinaryOp.ADD, a, b, out);
+            case "mul" -> backend.binary(BinaryOp.MUL, a, b, out);
+            case "relu" -> backend.unary(UnaryOp.RELU, a, out);
+            case "sum" -> backend.reduce(ReduceOp.SUM, a, new int[] {0}, out);
+            default -> throw new IllegalArgumentException("unknown op " + op);
+        }
+        return out.numel();
     }
 
     /** A memcpy of the same total traffic. */

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 /**
@@ -25,13 +24,16 @@ import java.util.TreeMap;
  * load only ever adds time, so the fastest iteration is the most repeatable estimate of what the
  * code itself costs (JMH's mean is printed beside it).
  *
- * <p>Usage: {@code GuardReport results.json... [--floors floors.properties] [--check]
- * [--rerun-list file]}. A later result file replaces earlier results of the same benchmark and
- * parameters (a re-run). Floor keys are {@code Class.method} (every parameter set) or
+ * <p>Usage: {@code GuardReport results.json... [--floors floors.txt] [--check] [--require-all]
+ * [--rerun-list file]}. When several files hold the same benchmark and parameters (re-runs),
+ * its fastest iteration over all of them counts.
+ *
+ * <p>Floor keys are {@code Class.method} (every parameter set) or
  * {@code Class.method[param=value,...]} (one parameter set; wins over the plain key). With
- * {@code --check} it exits 1 when a ratio is below its floor, a floored benchmark has no
- * result, or there are no results; {@code --rerun-list} writes the class and parameters of each
- * row under its floor, one {@code Class<TAB>param=value} line each, for a second attempt.
+ * {@code --check} it exits 1 when a ratio is below its floor or there are no results, and with
+ * {@code --require-all} (runs of the whole set) also when a floored benchmark has no result.
+ * {@code --rerun-list} writes the class and parameters of each row under its floor, one
+ * {@code Class<TAB>param=value} line each, for another attempt.
  */
 public final class GuardReport {
     private static final String BASELINE = "baseline";
@@ -66,17 +68,19 @@ public final class GuardReport {
         Path floorsFile = null;
         Path rerunList = null;
         boolean check = false;
+        boolean requireAll = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--floors" -> floorsFile = Path.of(args[++i]);
                 case "--rerun-list" -> rerunList = Path.of(args[++i]);
                 case "--check" -> check = true;
+                case "--require-all" -> requireAll = true;
                 default -> results.add(Path.of(args[i]));
             }
         }
         if (results.isEmpty()) {
-            System.err.println("usage: GuardReport results.json... [--floors file.properties] [--check]"
-                    + " [--rerun-list file]");
+            System.err.println("usage: GuardReport results.json... [--floors floors.txt] [--check]"
+                    + " [--require-all] [--rerun-list file]");
             System.exit(2);
         }
         Map<String, Double> floors = floorsFile == null ? Map.of() : readFloors(floorsFile);
@@ -85,7 +89,7 @@ public final class GuardReport {
         for (Path file : results) {
             try (InputStream in = Files.newInputStream(file)) {
                 for (Result r : parse(json.readTree(in))) {
-                    byId.put(r.id(), r);
+                    byId.merge(r.id(), r, (old, again) -> old.bestSeconds <= again.bestSeconds ? old : again);
                 }
             }
         }
@@ -97,7 +101,7 @@ public final class GuardReport {
                     .forEach(list::append);
             Files.writeString(rerunList, list);
         }
-        List<String> missing = missingFloored(all, floors);
+        List<String> missing = requireAll ? missingFloored(all, floors) : List.of();
         print(rows, System.out);
         long failed = rows.stream().filter(Row::failed).count();
         for (String m : missing) {
@@ -105,11 +109,11 @@ public final class GuardReport {
         }
         if (check) {
             if (failed > 0 || !missing.isEmpty() || rows.isEmpty()) {
-                System.out.println("guard FAILED: " + failed + " ratio(s) under their floor, " + missing.size()
+                System.out.println("check failed: " + failed + " ratio(s) under their floor, " + missing.size()
                         + " floored benchmark(s) missing" + (rows.isEmpty() ? ", no results at all" : ""));
                 System.exit(1);
             }
-            System.out.println("guard passed: every ratio is at or above its floor");
+            System.out.println("check passed: every ratio is at or above its floor");
         }
     }
 
@@ -179,15 +183,29 @@ public final class GuardReport {
         return missing;
     }
 
-    /** Floors from a properties file: key → minimal ratio. */
+    /**
+     * Floors from a text file of {@code key = floor} lines ({@code #} starts a comment). The
+     * split is at the last {@code =}, so keys may hold parameter sets like {@code [op=add]}.
+     */
     static Map<String, Double> readFloors(Path file) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            p.load(in);
-        }
         Map<String, Double> floors = new TreeMap<>();
-        for (String k : p.stringPropertyNames()) {
-            floors.put(k.trim(), Double.parseDouble(p.getProperty(k).trim()));
+        int number = 0;
+        for (String raw : Files.readAllLines(file)) {
+            number++;
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.lastIndexOf('=');
+            try {
+                if (eq <= 0) {
+                    throw new NumberFormatException("no '='");
+                }
+                floors.put(line.substring(0, eq).strip(), Double.parseDouble(line.substring(eq + 1).strip()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + " line " + number + ": expected 'Class.method[params] = floor',"
+                        + " got '" + line + "'", e);
+            }
         }
         return floors;
     }
@@ -199,7 +217,7 @@ public final class GuardReport {
             out.printf(Locale.ROOT, fmt, r.op.key(), r.op.params, time(r.op.bestSeconds), time(r.op.meanSeconds),
                     r.baseline == null ? "-" : time(r.baseline.bestSeconds),
                     Double.isNaN(r.ratio) ? "-" : String.format(Locale.ROOT, "%.3f", r.ratio),
-                    r.floor == null ? "" : String.format(Locale.ROOT, "%.2f", r.floor),
+                    r.floor == null ? "" : String.valueOf(r.floor),
                     r.failed() ? "BELOW FLOOR" : "");
         }
     }
