@@ -16,7 +16,7 @@ import dev.lethe.tensor.Tensor;
  *   <li>weight gradient: {@code dW += dyT · colsᵀ}, accumulated over the groups with beta = 1.</li>
  * </ul>
  * G is chosen so the column buffer stays within {@link ConvGeometry#COLS_BUDGET_BYTES}. Column
- * building and folding run in parallel over (sample, channel) pairs; the GEMMs use OpenBLAS's
+ * building and folding run in parallel over channels; the GEMMs use OpenBLAS's
  * threads. Transposes are BLAS flags, never copies. The bias gradient is not computed here: it is
  * the sum of the output gradient over N, H, W.
  */
@@ -57,22 +57,25 @@ final class Conv2d {
             for (int n0 = 0; n0 < g.n(); n0 += group) {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
-                expandGroup(g, t, dx, n0, count, cs, ld);
+                expandGroup(g, t, dx, n0, count, cs);
                 Gemm.gemm(t, g.o(), ld, g.ckk(), 1.0, new Gemm.Operand(dw.storage, dw.offset, false, g.ckk()),
                         new Gemm.Operand(cs, 0, false, ld), 0.0, ys, 0, ld);
                 // y [O, count, OH·OW] -> out [count, O, OH·OW], adding the bias on the way.
                 int first = n0;
                 Staging st = Staging.of(t);
                 CpuThreads.parallelFor(count * g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
-                    Object run = st.array(ohow);
+                    Object run = biasValues == null ? null : st.array(ohow);
                     for (int k = s; k < e; k++) {
                         int sample = k / g.o();
                         int ch = k % g.o();
-                        st.load(ys, ch * ld + sample * ohow, run, 0, ohow);
-                        if (biasValues != null) {
+                        int to = ((first + sample) * g.o() + ch) * ohow;
+                        if (biasValues == null) {
+                            Staging.move(ys, ch * ld + sample * ohow, os, to, ohow, t.byteSize());
+                        } else {
+                            st.load(ys, ch * ld + sample * ohow, run, 0, ohow);
                             st.addConstant(run, 0, ohow, biasValues[ch]);
+                            st.store(os, to, run, 0, ohow);
                         }
-                        st.store(os, ((first + sample) * g.o() + ch) * ohow, run, 0, ohow);
                     }
                 });
             }
@@ -113,13 +116,12 @@ final class Conv2d {
                 transposeGroup(g, t, dy, n0, count, ts, ld);
                 Gemm.gemm(t, g.ckk(), ld, g.o(), 1.0, new Gemm.Operand(dw.storage, dw.offset, true, g.ckk()),
                         new Gemm.Operand(ts, 0, false, ld), 0.0, cs, 0, ld);
-                int first = n0;
-                int plane = g.c() * g.h() * g.w();
-                CpuThreads.parallelFor(count * g.c(), 1, (s, e) -> {
-                    Im2Col lower = new Im2Col(g, Staging.of(t));
-                    for (int k = s; k < e; k++) {
-                        int sample = k / g.c();
-                        lower.fold(cs, ld, sample * ohow, k % g.c(), dxs, (first + sample) * plane);
+                int first = n0 * g.c() * g.h() * g.w();
+                int samples = count;
+                CpuThreads.parallelFor(g.c(), 1, (s, e) -> {
+                    Im2Col lower = new Im2Col(g, Staging.of(t), samples);
+                    for (int ch = s; ch < e; ch++) {
+                        lower.fold(cs, ch, samples, dxs, first);
                     }
                 });
             }
@@ -157,7 +159,7 @@ final class Conv2d {
             for (int n0 = 0; n0 < g.n(); n0 += group) {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
-                expandGroup(g, t, dx, n0, count, cs, ld);
+                expandGroup(g, t, dx, n0, count, cs);
                 transposeGroup(g, t, dy, n0, count, ts, ld);
                 Gemm.gemm(t, g.o(), g.ckk(), ld, 1.0, new Gemm.Operand(ts, 0, false, ld),
                         new Gemm.Operand(cs, 0, true, ld), n0 == 0 ? 0.0 : 1.0, dws, 0, g.ckk());
@@ -166,15 +168,13 @@ final class Conv2d {
         return dw;
     }
 
-    /** Column matrix of samples [n0, n0 + count) into {@code cols} (leading dimension ld). */
-    private static void expandGroup(ConvGeometry g, DType t, Dense x, int n0, int count, HostStorage cols, int ld) {
-        int plane = g.c() * g.h() * g.w();
-        int ohow = g.ohow();
-        CpuThreads.parallelFor(count * g.c(), 1, (s, e) -> {
-            Im2Col lower = new Im2Col(g, Staging.of(t));
-            for (int k = s; k < e; k++) {
-                int sample = k / g.c();
-                lower.expand(x.storage, x.offset + (n0 + sample) * plane, k % g.c(), cols, ld, sample * ohow);
+    /** Column matrix of samples [n0, n0 + count) into {@code cols} (leading dimension count·OH·OW), parallel over channels. */
+    private static void expandGroup(ConvGeometry g, DType t, Dense x, int n0, int count, HostStorage cols) {
+        int first = x.offset + n0 * g.c() * g.h() * g.w();
+        CpuThreads.parallelFor(g.c(), 1, (s, e) -> {
+            Im2Col lower = new Im2Col(g, Staging.of(t), count);
+            for (int ch = s; ch < e; ch++) {
+                lower.expand(x.storage, first, ch, count, cols);
             }
         });
     }
@@ -182,14 +182,12 @@ final class Conv2d {
     /** gradOut [count, O, OH·OW] of samples [n0, n0 + count) rearranged as dyT [O, count·OH·OW]. */
     private static void transposeGroup(ConvGeometry g, DType t, Dense dy, int n0, int count, HostStorage dyT, int ld) {
         int ohow = g.ohow();
-        Staging st = Staging.of(t);
         CpuThreads.parallelFor(count * g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
-            Object run = st.array(ohow);
             for (int k = s; k < e; k++) {
                 int sample = k / g.o();
                 int ch = k % g.o();
-                st.load(dy.storage, dy.offset + ((n0 + sample) * g.o() + ch) * ohow, run, 0, ohow);
-                st.store(dyT, ch * ld + sample * ohow, run, 0, ohow);
+                Staging.move(dy.storage, dy.offset + ((n0 + sample) * g.o() + ch) * ohow, dyT, ch * ld + sample * ohow,
+                        ohow, t.byteSize());
             }
         });
     }

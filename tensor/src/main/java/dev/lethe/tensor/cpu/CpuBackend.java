@@ -117,17 +117,17 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor cholesky(Tensor a) {
-        throw notYet("cholesky");
+        return LinearSolvers.cholesky(a);
     }
 
     @Override
     public Tensor choleskySolve(Tensor l, Tensor b) {
-        throw notYet("choleskySolve");
+        return LinearSolvers.choleskySolve(l, b);
     }
 
     @Override
     public Tensor luSolve(Tensor a, Tensor b) {
-        throw notYet("luSolve");
+        return LinearSolvers.luSolve(a, b);
     }
 
     @Override
@@ -239,9 +239,5 @@ public final class CpuBackend implements Backend {
     @Override
     public void indexAdd(Tensor out, int axis, Tensor index, Tensor src) {
         Indexing.indexAdd(out, axis, index, src);
-    }
-
-    private static UnsupportedOperationException notYet(String op) {
-        return new UnsupportedOperationException(op + " is not implemented on the CPU backend yet");
     }
 }

@@ -4,93 +4,126 @@ import dev.lethe.tensor.HostStorage;
 
 /**
  * Lowering of a convolution to a matrix product (Chellapilla, Puri and Simard 2006): the column
- * matrix has one row per (channel, ki, kj) and one column per output position, holding
+ * matrix has one row per (channel, ki, kj) and one column per (sample, output position), holding
  * {@code x[c, oh·sh + ki·dh − ph, ow·sw + kj·dw − pw]} (zero in the padding). {@link #expand}
- * builds a sample's block of columns; {@link #fold} is its adjoint (col2im), adding each column
- * entry back to the input position it came from.
+ * builds the kh·kw rows of one channel for a group of samples; {@link #fold} is its adjoint
+ * (col2im), adding each column entry back to the input position it came from.
  *
- * <p>Each channel plane is first copied into a zero-bordered array of the padded size, so the
- * inner loops have no bounds tests: a kernel offset reads (or, folding, adds) one run of ow
- * elements per output row, a plain array copy when the stride is 1. Column rows are moved to and
- * from off-heap storage in bulk.
+ * <p>Each input plane is copied into a zero-bordered array of the padded size, so the inner loops
+ * have no bounds tests: a kernel offset reads (or, folding, adds) one run of ow elements per
+ * output row, a plain array copy when the stride is 1. A channel's rows for the whole group are
+ * staged in one block and moved to or from off-heap storage with one bulk copy per row, and each
+ * plane with one bulk copy: many small native copies cost more than the data they move.
  */
 final class Im2Col {
     private final ConvGeometry g;
     private final Staging st;
     private final Object pad;
-    private final Object row;
+    private final Object plane;
+    private final Object block;
 
-    /** Working arrays for one thread. */
-    Im2Col(ConvGeometry g, Staging st) {
+    /** Working arrays for one thread, for groups of up to {@code maxSamples} samples. */
+    Im2Col(ConvGeometry g, Staging st, int maxSamples) {
         this.g = g;
         this.st = st;
         this.pad = st.array(g.hp() * g.wp());
-        this.row = st.array(g.ohow());
+        this.plane = st.array(g.spec().padW() == 0 ? 0 : g.h() * g.w());
+        this.block = st.array(g.kh() * g.kw() * maxSamples * g.ohow());
     }
 
     /**
-     * Writes the column rows of channel {@code ch} of the sample whose planes start at
-     * {@code xOff} into {@code cols} (leading dimension {@code ld}), starting at column {@code col0}.
+     * Writes rows {@code ch·kh·kw .. (ch+1)·kh·kw − 1} of the column matrix of {@code count}
+     * samples, the first of which starts at {@code xOff} in {@code x}, into {@code cols}, whose
+     * leading dimension is {@code count·oh·ow}.
      */
-    void expand(HostStorage x, int xOff, int ch, HostStorage cols, int ld, int col0) {
-        int h = g.h();
-        int w = g.w();
-        int wp = g.wp();
-        int ph = g.spec().padH();
-        int pw = g.spec().padW();
-        // Only the interior is written, so the zero border of the padded plane stays zero.
-        for (int r = 0; r < h; r++) {
-            st.load(x, xOff + (ch * h + r) * w, pad, (r + ph) * wp + pw, w);
-        }
-        int oh = g.oh();
-        int ow = g.ow();
-        int sh = g.spec().strideH();
-        int sw = g.spec().strideW();
-        for (int ki = 0; ki < g.kh(); ki++) {
-            for (int kj = 0; kj < g.kw(); kj++) {
-                int start = ki * g.spec().dilationH() * wp + kj * g.spec().dilationW();
-                for (int i = 0; i < oh; i++) {
-                    int src = start + i * sh * wp;
-                    if (sw == 1) {
-                        st.copy(pad, src, row, i * ow, ow);
+    void expand(HostStorage x, int xOff, int ch, int count, HostStorage cols) {
+        int kk = g.kh() * g.kw();
+        int ohow = g.ohow();
+        int ld = count * ohow;
+        int sampleSize = g.c() * g.h() * g.w();
+        for (int i = 0; i < count; i++) {
+            loadPadded(x, xOff + i * sampleSize + ch * g.h() * g.w());
+            for (int k = 0; k < kk; k++) {
+                int src = offsetOf(k);
+                int dst = k * ld + i * ohow;
+                for (int r = 0; r < g.oh(); r++) {
+                    int from = src + r * g.spec().strideH() * g.wp();
+                    if (g.spec().strideW() == 1) {
+                        st.copy(pad, from, block, dst + r * g.ow(), g.ow());
                     } else {
-                        st.gather(pad, src, sw, row, i * ow, ow);
+                        st.gather(pad, from, g.spec().strideW(), block, dst + r * g.ow(), g.ow());
                     }
                 }
-                int r = (ch * g.kh() + ki) * g.kw() + kj;
-                st.store(cols, r * ld + col0, row, 0, oh * ow);
             }
+        }
+        for (int k = 0; k < kk; k++) {
+            st.store(cols, (ch * kk + k) * ld, block, k * ld, ld);
         }
     }
 
     /**
-     * Adds the column rows of channel {@code ch} (from {@code cols}, leading dimension {@code ld},
-     * starting at column {@code col0}) back onto the input plane and writes that plane to
-     * {@code dx} for the sample whose planes start at {@code dxOff}.
+     * Adds rows {@code ch·kh·kw ..} of the column matrix of {@code count} samples (leading
+     * dimension {@code count·oh·ow}) back onto their input planes and writes channel {@code ch}
+     * of those samples into {@code dx}, the first sample starting at {@code dxOff}.
      */
-    void fold(HostStorage cols, int ld, int col0, int ch, HostStorage dx, int dxOff) {
-        int wp = g.wp();
-        int oh = g.oh();
-        int ow = g.ow();
-        int sh = g.spec().strideH();
-        int sw = g.spec().strideW();
-        st.zero(pad, g.hp() * wp);
-        for (int ki = 0; ki < g.kh(); ki++) {
-            for (int kj = 0; kj < g.kw(); kj++) {
-                int r = (ch * g.kh() + ki) * g.kw() + kj;
-                st.load(cols, r * ld + col0, row, 0, oh * ow);
-                int start = ki * g.spec().dilationH() * wp + kj * g.spec().dilationW();
-                for (int i = 0; i < oh; i++) {
-                    st.scatterAdd(row, i * ow, pad, start + i * sh * wp, sw, ow);
+    void fold(HostStorage cols, int ch, int count, HostStorage dx, int dxOff) {
+        int kk = g.kh() * g.kw();
+        int ohow = g.ohow();
+        int ld = count * ohow;
+        int sampleSize = g.c() * g.h() * g.w();
+        for (int k = 0; k < kk; k++) {
+            st.load(cols, (ch * kk + k) * ld, block, k * ld, ld);
+        }
+        for (int i = 0; i < count; i++) {
+            st.zero(pad, g.hp() * g.wp());
+            for (int k = 0; k < kk; k++) {
+                int dst = offsetOf(k);
+                int src = k * ld + i * ohow;
+                for (int r = 0; r < g.oh(); r++) {
+                    st.scatterAdd(block, src + r * g.ow(), pad, dst + r * g.spec().strideH() * g.wp(),
+                            g.spec().strideW(), g.ow());
                 }
             }
+            storeInterior(dx, dxOff + i * sampleSize + ch * g.h() * g.w());
         }
+    }
+
+    /** Where kernel offset k = ki·kw + kj starts reading in the padded plane. */
+    private int offsetOf(int k) {
+        int ki = k / g.kw();
+        int kj = k % g.kw();
+        return ki * g.spec().dilationH() * g.wp() + kj * g.spec().dilationW();
+    }
+
+    /** Copies one h×w plane into the interior of the padded plane; the zero border is never written. */
+    private void loadPadded(HostStorage x, int off) {
         int h = g.h();
         int w = g.w();
-        int ph = g.spec().padH();
-        int pw = g.spec().padW();
-        for (int r = 0; r < h; r++) {
-            st.store(dx, dxOff + (ch * h + r) * w, pad, (r + ph) * wp + pw, w);
+        int wp = g.wp();
+        int top = g.spec().padH() * wp;
+        if (g.spec().padW() == 0) { // rows stay adjacent: straight into place
+            st.load(x, off, pad, top, h * w);
+            return;
         }
+        st.load(x, off, plane, 0, h * w);
+        for (int r = 0; r < h; r++) {
+            st.copy(plane, r * w, pad, top + r * wp + g.spec().padW(), w);
+        }
+    }
+
+    /** Writes the interior of the padded plane to an h×w plane of storage. */
+    private void storeInterior(HostStorage dx, int off) {
+        int h = g.h();
+        int w = g.w();
+        int wp = g.wp();
+        int top = g.spec().padH() * wp;
+        if (g.spec().padW() == 0) {
+            st.store(dx, off, pad, top, h * w);
+            return;
+        }
+        for (int r = 0; r < h; r++) {
+            st.copy(pad, top + r * wp + g.spec().padW(), plane, r * w, w);
+        }
+        st.store(dx, off, plane, 0, h * w);
     }
 }

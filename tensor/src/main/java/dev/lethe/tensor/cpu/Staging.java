@@ -46,6 +46,14 @@ abstract class Staging {
     /** Sets {@code a[0 .. n)} to zero. */
     abstract void zero(Object a, int n);
 
+    /**
+     * Copies {@code n} elements of {@code elementBytes} bytes each between off-heap storages,
+     * straight from memory to memory (no staging array; any element type).
+     */
+    static void move(HostStorage src, int srcOff, HostStorage dst, int dstOff, int n, int elementBytes) {
+        dst.bytes().put(dstOff * elementBytes, src.bytes(), srcOff * elementBytes, n * elementBytes);
+    }
+
     /** {@code dst[dstOff + i] = src[srcOff + i]} for i &lt; n (any element type). */
     final void copy(Object src, int srcOff, Object dst, int dstOff, int n) {
         System.arraycopy(src, srcOff, dst, dstOff, n);
@@ -80,6 +88,12 @@ abstract class Staging {
         void scatterAdd(Object src, int srcOff, Object dst, int dstOff, int stride, int n) {
             float[] a = (float[]) src;
             float[] b = (float[]) dst;
+            if (stride == 1) { // a separate loop the JIT can vectorise
+                for (int i = 0; i < n; i++) {
+                    b[dstOff + i] += a[srcOff + i];
+                }
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 b[dstOff + i * stride] += a[srcOff + i];
             }
@@ -129,6 +143,12 @@ abstract class Staging {
         void scatterAdd(Object src, int srcOff, Object dst, int dstOff, int stride, int n) {
             double[] a = (double[]) src;
             double[] b = (double[]) dst;
+            if (stride == 1) { // a separate loop the JIT can vectorise
+                for (int i = 0; i < n; i++) {
+                    b[dstOff + i] += a[srcOff + i];
+                }
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 b[dstOff + i * stride] += a[srcOff + i];
             }
