@@ -20,6 +20,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link Tensor#matmul} on float32 against a direct {@code cblas_sgemm} of the same sizes.
  * The Lethe side allocates its output per call (as every caller of {@code matmul} does); the
  * baseline writes into a preallocated C. Ratio = baseline time ÷ matmul time.
+ *
+ * <p>A size ending in {@code t} multiplies by a transposed view {@code bt.t()} of a [N, K]
+ * tensor (a linear layer's {@code x·Wᵀ}); the contract is that such views reach BLAS as a flag,
+ * not a copy, so the baseline is the same sgemm with {@code CblasTrans}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @SuppressWarnings("try") // the per-invocation MemoryScope only frees what the op allocates
 public class MatmulBench {
 
-    /** M×K·K×N, written {@code MxKxN}. */
-    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "4096x784x512"})
+    /** M×K·K×N, written {@code MxKxN}; a trailing {@code t}: B is a transposed view. */
+    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "4096x784x512", "256x256x256t"})
     public String mkn;
 
     private Tensor a;
@@ -41,13 +45,14 @@ public class MatmulBench {
     /** Allocates and fills the operands once per trial. */
     @Setup
     public void setUp() {
-        String[] p = mkn.split("x");
+        boolean transposed = mkn.endsWith("t");
+        String[] p = mkn.replace("t", "").split("x");
         int m = Integer.parseInt(p[0]);
         int k = Integer.parseInt(p[1]);
         int n = Integer.parseInt(p[2]);
         a = BenchInputs.uniform(1, m, k);
-        b = BenchInputs.uniform(2, k, n);
-        direct = new DirectSgemm(m, n, k);
+        b = transposed ? BenchInputs.uniform(2, n, k).t() : BenchInputs.uniform(2, k, n);
+        direct = new DirectSgemm(m, n, k, transposed);
     }
 
     /** Frees every native buffer of the trial. */
