@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MatmulBench {
 
     /** M×K·K×N, written {@code MxKxN}; a trailing {@code t}: B is a transposed view. */
-    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "4096x784x512", "256x256x256t"})
+    @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048", "4096x784x512", "256x256x256t",
+            "4096x784x10t"})
     public String mkn;
 
     private Tensor a;
