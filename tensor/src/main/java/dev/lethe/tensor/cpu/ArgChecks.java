@@ -59,7 +59,8 @@ final class ArgChecks {
             throw new IllegalArgumentException(op + ": " + what + " must not be null");
         }
         if (!t.device().equals(Device.CPU)) {
-            throw new IllegalArgumentException(op + ": " + what + " is on " + t.device() + ", the CPU backend needs host tensors");
+            throw new IllegalArgumentException(op + ": " + what + " is on " + t.device()
+                    + ", the CPU backend needs host tensors");
         }
     }
 

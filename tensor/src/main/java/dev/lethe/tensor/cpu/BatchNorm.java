@@ -186,7 +186,8 @@ final class BatchNorm {
     private static void checkInput(Tensor x, String op) {
         ArgChecks.requireFloating(x, "input", op);
         if (x.rank() < 2) {
-            throw new IllegalArgumentException(op + ": input must be [N, C] or [N, C, ...], got shape " + Shape.str(x.shape()));
+            throw new IllegalArgumentException(op + ": input must be [N, C] or [N, C, ...], got shape "
+                    + Shape.str(x.shape()));
         }
     }
 

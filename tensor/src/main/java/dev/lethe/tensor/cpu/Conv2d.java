@@ -168,7 +168,7 @@ final class Conv2d {
         return dw;
     }
 
-    /** Column matrix of samples [n0, n0 + count) into {@code cols} (leading dimension count·OH·OW), parallel over channels. */
+    /** Column matrix of samples [n0, n0 + count) into {@code cols} (ld count·OH·OW), parallel over channels. */
     private static void expandGroup(ConvGeometry g, DType t, Dense x, int n0, int count, HostStorage cols) {
         int first = x.offset + n0 * g.c() * g.h() * g.w();
         CpuThreads.parallelFor(g.c(), 1, (s, e) -> {

@@ -11,24 +11,27 @@ import dev.lethe.tensor.HostStorage;
  *
  * <p>Each input plane is copied into a zero-bordered array of the padded size, so the inner loops
  * have no bounds tests: a kernel offset reads (or, folding, adds) one run of ow elements per
- * output row, a plain array copy when the stride is 1. A channel's rows for the whole group are
- * staged in one block and moved to or from off-heap storage with one bulk copy per row, and each
- * plane with one bulk copy: many small native copies cost more than the data they move.
+ * output row, a plain array copy when the stride is 1. The padded planes of a channel for the
+ * whole group are kept side by side, so each column row spans all samples of the group and moves
+ * to or from off-heap storage in one bulk copy, as does each plane: many small native copies cost
+ * more than the data they move.
  */
 final class Im2Col {
     private final ConvGeometry g;
     private final Staging st;
-    private final Object pad;
+    private final int padSize;
+    private final Object pads;
     private final Object plane;
-    private final Object block;
+    private final Object row;
 
     /** Working arrays for one thread, for groups of up to {@code maxSamples} samples. */
     Im2Col(ConvGeometry g, Staging st, int maxSamples) {
         this.g = g;
         this.st = st;
-        this.pad = st.array(g.hp() * g.wp());
+        this.padSize = g.hp() * g.wp();
+        this.pads = st.array(maxSamples * padSize);
         this.plane = st.array(g.spec().padW() == 0 ? 0 : g.h() * g.w());
-        this.block = st.array(g.kh() * g.kw() * maxSamples * g.ohow());
+        this.row = st.array(maxSamples * g.ohow());
     }
 
     /**
@@ -39,25 +42,24 @@ final class Im2Col {
     void expand(HostStorage x, int xOff, int ch, int count, HostStorage cols) {
         int kk = g.kh() * g.kw();
         int ohow = g.ohow();
-        int ld = count * ohow;
         int sampleSize = g.c() * g.h() * g.w();
         for (int i = 0; i < count; i++) {
-            loadPadded(x, xOff + i * sampleSize + ch * g.h() * g.w());
-            for (int k = 0; k < kk; k++) {
-                int src = offsetOf(k);
-                int dst = k * ld + i * ohow;
+            loadPadded(x, xOff + i * sampleSize + ch * g.h() * g.w(), i * padSize);
+        }
+        for (int k = 0; k < kk; k++) {
+            int start = offsetOf(k);
+            for (int i = 0; i < count; i++) {
                 for (int r = 0; r < g.oh(); r++) {
-                    int from = src + r * g.spec().strideH() * g.wp();
+                    int from = i * padSize + start + r * g.spec().strideH() * g.wp();
+                    int to = i * ohow + r * g.ow();
                     if (g.spec().strideW() == 1) {
-                        st.copy(pad, from, block, dst + r * g.ow(), g.ow());
+                        st.copy(pads, from, row, to, g.ow());
                     } else {
-                        st.gather(pad, from, g.spec().strideW(), block, dst + r * g.ow(), g.ow());
+                        st.gather(pads, from, g.spec().strideW(), row, to, g.ow());
                     }
                 }
             }
-        }
-        for (int k = 0; k < kk; k++) {
-            st.store(cols, (ch * kk + k) * ld, block, k * ld, ld);
+            st.store(cols, (ch * kk + k) * count * ohow, row, 0, count * ohow);
         }
     }
 
@@ -69,60 +71,61 @@ final class Im2Col {
     void fold(HostStorage cols, int ch, int count, HostStorage dx, int dxOff) {
         int kk = g.kh() * g.kw();
         int ohow = g.ohow();
-        int ld = count * ohow;
         int sampleSize = g.c() * g.h() * g.w();
+        st.zero(pads, count * padSize);
         for (int k = 0; k < kk; k++) {
-            st.load(cols, (ch * kk + k) * ld, block, k * ld, ld);
-        }
-        for (int i = 0; i < count; i++) {
-            st.zero(pad, g.hp() * g.wp());
-            for (int k = 0; k < kk; k++) {
-                int dst = offsetOf(k);
-                int src = k * ld + i * ohow;
+            st.load(cols, (ch * kk + k) * count * ohow, row, 0, count * ohow);
+            int start = offsetOf(k);
+            for (int i = 0; i < count; i++) {
                 for (int r = 0; r < g.oh(); r++) {
-                    st.scatterAdd(block, src + r * g.ow(), pad, dst + r * g.spec().strideH() * g.wp(),
-                            g.spec().strideW(), g.ow());
+                    int to = i * padSize + start + r * g.spec().strideH() * g.wp();
+                    st.scatterAdd(row, i * ohow + r * g.ow(), pads, to, g.spec().strideW(), g.ow());
                 }
             }
-            storeInterior(dx, dxOff + i * sampleSize + ch * g.h() * g.w());
+        }
+        for (int i = 0; i < count; i++) {
+            storeInterior(dx, dxOff + i * sampleSize + ch * g.h() * g.w(), i * padSize);
         }
     }
 
-    /** Where kernel offset k = ki·kw + kj starts reading in the padded plane. */
+    /** Where kernel offset k = ki·kw + kj starts reading in a padded plane. */
     private int offsetOf(int k) {
         int ki = k / g.kw();
         int kj = k % g.kw();
         return ki * g.spec().dilationH() * g.wp() + kj * g.spec().dilationW();
     }
 
-    /** Copies one h×w plane into the interior of the padded plane; the zero border is never written. */
-    private void loadPadded(HostStorage x, int off) {
+    /**
+     * Copies one h×w plane into the interior of the padded plane at {@code at}; the zero border
+     * is never written.
+     */
+    private void loadPadded(HostStorage x, int off, int at) {
         int h = g.h();
         int w = g.w();
         int wp = g.wp();
-        int top = g.spec().padH() * wp;
+        int top = at + g.spec().padH() * wp;
         if (g.spec().padW() == 0) { // rows stay adjacent: straight into place
-            st.load(x, off, pad, top, h * w);
+            st.load(x, off, pads, top, h * w);
             return;
         }
         st.load(x, off, plane, 0, h * w);
         for (int r = 0; r < h; r++) {
-            st.copy(plane, r * w, pad, top + r * wp + g.spec().padW(), w);
+            st.copy(plane, r * w, pads, top + r * wp + g.spec().padW(), w);
         }
     }
 
-    /** Writes the interior of the padded plane to an h×w plane of storage. */
-    private void storeInterior(HostStorage dx, int off) {
+    /** Writes the interior of the padded plane at {@code at} to an h×w plane of storage. */
+    private void storeInterior(HostStorage dx, int off, int at) {
         int h = g.h();
         int w = g.w();
         int wp = g.wp();
-        int top = g.spec().padH() * wp;
+        int top = at + g.spec().padH() * wp;
         if (g.spec().padW() == 0) {
-            st.store(dx, off, pad, top, h * w);
+            st.store(dx, off, pads, top, h * w);
             return;
         }
         for (int r = 0; r < h; r++) {
-            st.copy(pad, top + r * wp + g.spec().padW(), plane, r * w, w);
+            st.copy(pads, top + r * wp + g.spec().padW(), plane, r * w, w);
         }
         st.store(dx, off, plane, 0, h * w);
     }

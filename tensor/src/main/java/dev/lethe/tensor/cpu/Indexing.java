@@ -109,7 +109,8 @@ final class Indexing {
         int len = ishape[axis];
         int limit = aT.shape()[axis];
         int[] outerShape = drop(ishape, axis);
-        Runs runs = new Runs(outerShape, drop(index.strides(), axis), drop(aT.strides(), axis), drop(bT.strides(), axis));
+        Runs runs = new Runs(outerShape, drop(index.strides(), axis), drop(aT.strides(), axis),
+                drop(bT.strides(), axis));
         int idxAxis = index.strides()[axis];
         int aAxis = aT.strides()[axis];
         int bAxis = bT.strides()[axis];
@@ -122,7 +123,8 @@ final class Indexing {
         if (rank == 0 || len == 0 || outer == 0) {
             return;
         }
-        CpuThreads.parallelFor(outer, Math.max(1, GRAIN / len), (s, e) -> runs.forRange(s, e, base, Integer.MAX_VALUE, (o, n) -> {
+        int grain = Math.max(1, GRAIN / len);
+        CpuThreads.parallelFor(outer, grain, (s, e) -> runs.forRange(s, e, base, Integer.MAX_VALUE, (o, n) -> {
             for (int j = 0; j < len; j++) {
                 int ib = o[0] + j * idxAxis;
                 int bb = o[2] + j * bAxis;

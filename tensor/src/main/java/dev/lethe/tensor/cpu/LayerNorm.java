@@ -58,14 +58,16 @@ final class LayerNorm {
             });
         }
         int[] statShape = statShape(x, normDims);
-        return new Backend.Normalized(out, Tensor.fromDoubles(mean, t, statShape), Tensor.fromDoubles(invStd, t, statShape));
+        return new Backend.Normalized(out, Tensor.fromDoubles(mean, t, statShape),
+                Tensor.fromDoubles(invStd, t, statShape));
     }
 
     /**
      * With ĝ = g·γ and x̂ = (x − mean)·invStd per row: dx = invStd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂));
      * dγ = Σ_rows g·x̂, dβ = Σ_rows g.
      */
-    static Backend.NormGrads backward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Backend.Normalized forward) {
+    static Backend.NormGrads backward(Tensor gradOut, Tensor x, int normDims, Tensor weight,
+                                      Backend.Normalized forward) {
         String op = "layerNormBackward";
         ArgChecks.requireFloating(x, "input", op);
         ArgChecks.requireDType(gradOut, x.dtype(), "gradOut", op);

@@ -94,7 +94,8 @@ final class LinearSolvers {
     private static int squareSize(Tensor a, String what, String op) {
         ArgChecks.requireDType(a, DType.FLOAT64, what, op);
         if (a.rank() != 2 || a.size(0) != a.size(1)) {
-            throw new IllegalArgumentException(op + ": the " + what + " must be square [n, n], got " + Shape.str(a.shape()));
+            throw new IllegalArgumentException(op + ": the " + what + " must be square [n, n], got "
+                    + Shape.str(a.shape()));
         }
         return a.size(0);
     }

@@ -17,7 +17,7 @@ final class Softmax {
     private Softmax() {
     }
 
-    /** Receives one row loaded into {@code a} (and the second operand's row into {@code b}); writes the result into {@code a}. */
+    /** Gets one row in {@code a} (the second operand's in {@code b}) and writes the result into {@code a}. */
     @FunctionalInterface
     interface RowKernel {
         void apply(double[] a, double[] b, int n);

@@ -121,7 +121,8 @@ class Conv2dTest {
         Tensor x = Tensor.zeros(DType.FLOAT32, 0, 2, 5, 5);
         Tensor w = Tensor.ones(DType.FLOAT32, 3, 2, 3, 3);
         assertTrue(Conv2d.forward(x, w, null, Conv2dSpec.of(1, 1, 1)).numel() == 0);
-        Tensor dw = Conv2d.backwardWeight(Tensor.zeros(DType.FLOAT32, 0, 3, 5, 5), x, new int[] {3, 2, 3, 3}, Conv2dSpec.of(1, 1, 1));
+        Tensor dw = Conv2d.backwardWeight(Tensor.zeros(DType.FLOAT32, 0, 3, 5, 5), x, new int[] {3, 2, 3, 3},
+                Conv2dSpec.of(1, 1, 1));
         assertClose(dw, new double[dw.numel()], 0, "zero gradient");
     }
 
@@ -137,7 +138,8 @@ class Conv2dTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Conv2d.forward(x, Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3), null, Conv2dSpec.of(1, 0, 3)));
         assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x, Tensor.zeros(DType.FLOAT64, 4, 3, 3, 3), null, s));
-        assertThrows(IllegalArgumentException.class, () -> Conv2d.forward(x.view(3, 5, 5), Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3), null, s));
+        assertThrows(IllegalArgumentException.class,
+                () -> Conv2d.forward(x.view(3, 5, 5), Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3), null, s));
         assertThrows(IllegalArgumentException.class,
                 () -> Conv2d.forward(x, Tensor.zeros(DType.FLOAT32, 4, 3, 3, 3), Tensor.zeros(DType.FLOAT32, 3), s));
         assertThrows(IllegalArgumentException.class,

@@ -94,7 +94,8 @@ class LinearSolversTest {
         Tensor a = spd(2, N);
         Tensor b = NnChecks.randn(3, DType.FLOAT64, N, 3);
         double[] want = naiveSolve(a.toDoubleArray(), b.toDoubleArray(), N, 3);
-        assertClose(LinearSolvers.choleskySolve(LinearSolvers.cholesky(a), NnChecks.nonContiguous(b)), want, 1e-11, "cholesky solve");
+        assertClose(LinearSolvers.choleskySolve(LinearSolvers.cholesky(a), NnChecks.nonContiguous(b)), want,
+                1e-11, "cholesky solve");
         Tensor g = NnChecks.randn(4, DType.FLOAT64, N, N);
         double[] wantLu = naiveSolve(g.toDoubleArray(), b.toDoubleArray(), N, 3);
         assertClose(LinearSolvers.luSolve(NnChecks.nonContiguous(g), b), wantLu, 1e-11, "lu solve");
@@ -125,6 +126,7 @@ class LinearSolversTest {
         assertThrows(IllegalArgumentException.class, () -> LinearSolvers.choleskySolve(eye, Tensor.ones(DType.FLOAT64, 4, 1)));
         assertThrows(IllegalArgumentException.class, () -> LinearSolvers.choleskySolve(eye, Tensor.ones(DType.FLOAT32, 3, 1)));
         assertThrows(IllegalArgumentException.class, () -> LinearSolvers.luSolve(eye, Tensor.ones(DType.FLOAT64, 3, 1, 1)));
-        assertThrows(IllegalArgumentException.class, () -> LinearSolvers.luSolve(Tensor.ones(DType.FLOAT64, 3, 2), Tensor.ones(DType.FLOAT64, 3)));
+        assertThrows(IllegalArgumentException.class,
+                () -> LinearSolvers.luSolve(Tensor.ones(DType.FLOAT64, 3, 2), Tensor.ones(DType.FLOAT64, 3)));
     }
 }

@@ -198,9 +198,12 @@ class NormalizationTest {
         assertTrue(e.getMessage().contains("more than 1 value per channel"), e.getMessage());
         BatchNorm.forward(one, null, null, Tensor.zeros(DType.FLOAT32, 3), Tensor.ones(DType.FLOAT32, 3), false, 0.1, 1e-5);
         Tensor x = Tensor.ones(DType.FLOAT32, 4, 3);
-        assertThrows(IllegalArgumentException.class, () -> BatchNorm.forward(x, Tensor.ones(DType.FLOAT32, 4), null, null, null, true, 0.1, 1e-5));
-        assertThrows(IllegalArgumentException.class, () -> BatchNorm.forward(Tensor.ones(DType.FLOAT32, 4), null, null, null, null, true, 0.1, 1e-5));
-        assertThrows(IllegalArgumentException.class, () -> BatchNorm.forward(Tensor.ones(DType.INT32, 4, 3), null, null, null, null, true, 0.1, 1e-5));
+        assertThrows(IllegalArgumentException.class,
+                () -> BatchNorm.forward(x, Tensor.ones(DType.FLOAT32, 4), null, null, null, true, 0.1, 1e-5));
+        assertThrows(IllegalArgumentException.class,
+                () -> BatchNorm.forward(Tensor.ones(DType.FLOAT32, 4), null, null, null, null, true, 0.1, 1e-5));
+        assertThrows(IllegalArgumentException.class,
+                () -> BatchNorm.forward(Tensor.ones(DType.INT32, 4, 3), null, null, null, null, true, 0.1, 1e-5));
         Backend.Normalized f = BatchNorm.forward(x, null, null, null, null, true, 0.1, 1e-5);
         assertThrows(IllegalArgumentException.class, () -> BatchNorm.backward(Tensor.ones(DType.FLOAT32, 4, 2), x, null, f, true));
         assertThrows(IllegalArgumentException.class, () -> LayerNorm.forward(x, 3, null, null, 1e-5));

@@ -164,14 +164,17 @@ class PoolingTest {
         Tensor x = Tensor.zeros(DType.FLOAT32, 1, 1, 2, 2);
         assertThrows(IllegalArgumentException.class, () -> MaxPool2d.forward(x, Pool2dSpec.of(5, 1, 1)));
         assertThrows(IllegalArgumentException.class, () -> AvgPool2d.forward(x, Pool2dSpec.of(3, 1, 0)));
-        assertThrows(IllegalArgumentException.class, () -> MaxPool2d.forward(Tensor.zeros(DType.FLOAT32, 2, 2, 2), Pool2dSpec.of(1, 1, 0)));
-        assertThrows(IllegalArgumentException.class, () -> MaxPool2d.forward(Tensor.zeros(DType.INT64, 1, 1, 2, 2), Pool2dSpec.of(1, 1, 0)));
+        assertThrows(IllegalArgumentException.class,
+                () -> MaxPool2d.forward(Tensor.zeros(DType.FLOAT32, 2, 2, 2), Pool2dSpec.of(1, 1, 0)));
+        assertThrows(IllegalArgumentException.class,
+                () -> MaxPool2d.forward(Tensor.zeros(DType.INT64, 1, 1, 2, 2), Pool2dSpec.of(1, 1, 0)));
         assertThrows(IllegalArgumentException.class, () -> AdaptiveAvgPool2d.forward(x, 0, 1));
         Backend.Pooled p = MaxPool2d.forward(x, Pool2dSpec.of(2, 2, 0));
         Tensor g = Tensor.ones(DType.FLOAT32, 1, 1, 1, 1);
         assertThrows(IndexOutOfBoundsException.class,
                 () -> MaxPool2d.backward(g, Tensor.of(new long[] {4}, 1, 1, 1, 1), new int[] {1, 1, 2, 2}));
-        assertThrows(IllegalArgumentException.class, () -> MaxPool2d.backward(g, p.indices().to(DType.INT32), new int[] {1, 1, 2, 2}));
+        assertThrows(IllegalArgumentException.class,
+                () -> MaxPool2d.backward(g, p.indices().to(DType.INT32), new int[] {1, 1, 2, 2}));
         assertThrows(IllegalArgumentException.class, () -> MaxPool2d.backward(g, p.indices(), new int[] {2, 1, 2, 2}));
         assertThrows(IllegalArgumentException.class, () -> AvgPool2d.backward(g, new int[] {1, 1, 4, 4}, Pool2dSpec.of(2, 2, 0)));
         assertThrows(IllegalArgumentException.class, () -> AdaptiveAvgPool2d.backward(g, new int[] {1, 1, 2}));
