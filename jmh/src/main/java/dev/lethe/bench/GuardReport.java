@@ -128,7 +128,8 @@ public final class GuardReport {
             StringBuilder params = new StringBuilder();
             for (Iterator<Map.Entry<String, JsonNode>> it = r.path("params").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                params.append(params.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue().asText());
+                params.append(params.length() == 0 ? "" : ",")
+                        .append(e.getKey()).append('=').append(e.getValue().asText());
             }
             JsonNode metric = r.path("primaryMetric");
             boolean throughput = r.path("mode").asText().equals("thrpt");
@@ -203,8 +204,8 @@ public final class GuardReport {
                 }
                 floors.put(line.substring(0, eq).strip(), Double.parseDouble(line.substring(eq + 1).strip()));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + " line " + number + ": expected 'Class.method[params] = floor',"
-                        + " got '" + line + "'", e);
+                throw new IllegalArgumentException(file + " line " + number
+                        + ": expected 'Class.method[params] = floor', got '" + line + "'", e);
             }
         }
         return floors;

@@ -56,7 +56,8 @@ class GuardReportTest {
     @Test
     void aParameterSpecificFloorWinsOverTheGeneralOne() throws IOException {
         List<GuardReport.Result> all = parse(entry("op", "small", 40), entry("baseline", "small", 10));
-        GuardReport.Row row = GuardReport.pair(all, Map.of("DemoBench.op", 0.1, "DemoBench.op[size=small]", 0.3)).get(0);
+        Map<String, Double> floors = Map.of("DemoBench.op", 0.1, "DemoBench.op[size=small]", 0.3);
+        GuardReport.Row row = GuardReport.pair(all, floors).get(0);
         assertEquals(0.3, row.floor());
         assertTrue(row.failed());
         assertNull(GuardReport.pair(all, Map.of()).get(0).floor());

@@ -37,7 +37,8 @@ class Conv2dReferenceTest {
 
             assertForward(cpu.conv2d(x, w, b, spec), c.tensor("y"), c.label() + " output");
             assertBackward(cpu.conv2dBackwardData(gy, w, x.shape(), spec), c.tensor("gx"), c.label() + " grad input");
-            assertBackward(cpu.conv2dBackwardWeight(gy, x, w.shape(), spec), c.tensor("gw"), c.label() + " grad weight");
+            assertBackward(cpu.conv2dBackwardWeight(gy, x, w.shape(), spec), c.tensor("gw"),
+                    c.label() + " grad weight");
             if (b != null) {
                 // The bias gradient is gy summed over batch and positions, as autograd composes it.
                 assertBackward(gy.sum(new int[] {0, 2, 3}, false), c.tensor("gb"), c.label() + " grad bias");

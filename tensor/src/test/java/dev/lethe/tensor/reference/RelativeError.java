@@ -40,7 +40,8 @@ public final class RelativeError {
      */
     public static double assertWithin(Tensor got, Tensor want, double tol, String what) {
         if (!Arrays.equals(got.shape(), want.shape())) {
-            throw new AssertionError(what + ": shape " + Shape.str(got.shape()) + ", reference " + Shape.str(want.shape()));
+            throw new AssertionError(what + ": shape " + Shape.str(got.shape()) + ", reference "
+                    + Shape.str(want.shape()));
         }
         double e = of(got.toDoubleArray(), want.toDoubleArray());
         if (PRINT) {

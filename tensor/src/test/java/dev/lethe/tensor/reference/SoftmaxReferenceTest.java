@@ -33,7 +33,8 @@ class SoftmaxReferenceTest {
             boolean log = c.boolParam("log");
             Tensor y = cpu.softmax(c.tensor("x"), axis, log);
             assertForward(y, c.tensor("y"), c.label() + " output");
-            assertBackward(cpu.softmaxBackward(c.tensor("gy"), y, axis, log), c.tensor("gx"), c.label() + " grad input");
+            assertBackward(cpu.softmaxBackward(c.tensor("gy"), y, axis, log), c.tensor("gx"),
+                    c.label() + " grad input");
         }
     }
 
