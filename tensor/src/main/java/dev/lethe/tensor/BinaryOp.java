@@ -26,9 +26,18 @@ public enum BinaryOp {
     MINIMUM("minimum") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
         void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.min(a[i], b[i]); }
     },
-    /** a where b &gt; 0, else 0: ReLU's backward (gradient gated by the input) in one pass. */
+    /** a where b &gt; 0, else 0 (NaN b gives 0): ReLU's backward, the gradient gated by the input, in one pass. */
     GATE("gate") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = b[i] > 0 ? a[i] : 0; }
-        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = b[i] > 0 ? a[i] : 0; }
+        void apply(float[] a, float[] b, float[] y, int n) {
+            // Branch-free (a compare-and-select mispredicts on random signs): b > 0 exactly when
+            // its bits, read as an int, lie in [1, 0x7F800000] (positive, non-zero, not NaN); two
+            // arithmetic shifts turn that range test into an all-ones or all-zeros mask for a's bits.
+            for (int i = 0; i < n; i++) {
+                int bits = Float.floatToRawIntBits(b[i]);
+                int mask = (-bits >> 31) & ((bits - 1 - 0x7F800000) >> 31);
+                y[i] = Float.intBitsToFloat(Float.floatToRawIntBits(a[i]) & mask);
+            }
+        }
     },
     EQ("eq") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
         void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }

@@ -38,7 +38,7 @@ public final class HostStorage implements Storage {
                     + " bytes is outside the supported range [0, 2 GiB)");
         }
         // Never allocate zero bytes: JavaCPP returns a null pointer for that.
-        this.pointer = new BytePointer(Math.max(byteSize, 8));
+        this.pointer = HostBlockCache.take(Math.max(byteSize, 8));
         if (pointer.isNull()) {
             throw new OutOfMemoryError("could not allocate " + byteSize + " bytes of native memory");
         }
@@ -46,6 +46,16 @@ public final class HostStorage implements Storage {
         this.bytes = pointer.limit(Math.max(byteSize, 8)).asByteBuffer().order(ByteOrder.nativeOrder());
         LIVE_BYTES.addAndGet(byteSize);
         MemoryScope.register(this);
+    }
+
+    /** Bytes of released large blocks kept for reuse (see {@link #releaseCachedBlocks()}). */
+    public static long cachedBytes() {
+        return HostBlockCache.cachedBytes();
+    }
+
+    /** Returns every cached block to the C allocator. */
+    public static void releaseCachedBlocks() {
+        HostBlockCache.clear();
     }
 
     /** Bytes held by host storages that have not been released (for memory-flatness checks). */
@@ -126,7 +136,7 @@ public final class HostStorage implements Storage {
         if (!released) {
             released = true;
             LIVE_BYTES.addAndGet(-byteSize);
-            pointer.deallocate();
+            HostBlockCache.give(pointer, Math.max(byteSize, 8));
         }
     }
 

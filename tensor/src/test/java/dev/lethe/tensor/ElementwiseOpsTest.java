@@ -65,6 +65,26 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void gatePassesTheGradientOnlyWhereTheInputIsPositive() {
+        float[] b = {1f, -1f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, Float.NaN, Float.MAX_VALUE, -Float.MAX_VALUE};
+        float[] a = new float[b.length];
+        java.util.Arrays.fill(a, 3f);
+        float[] want = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            want[i] = b[i] > 0 ? 3f : 0f;
+        }
+        Tensor ta = Tensor.of(a, a.length);
+        Tensor tb = Tensor.of(b, b.length);
+        assertArrayEquals(want, ta.zip(BinaryOp.GATE, tb).toFloatArray());
+        double[] wantD = new double[b.length];
+        for (int i = 0; i < b.length; i++) {
+            wantD[i] = want[i];
+        }
+        assertArrayEquals(wantD, ta.to(DType.FLOAT64).zip(BinaryOp.GATE, tb.to(DType.FLOAT64)).toDoubleArray());
+    }
+
+    @Test
     void reluKeepsNaNLikePyTorch() {
         Tensor x = Tensor.of(new float[] {Float.NaN, -1, 2}, 3);
         assertArrayEquals(new float[] {Float.NaN, 0, 2}, x.relu().toFloatArray());

@@ -59,6 +59,22 @@ class MemoryScopeTest {
     }
 
     @Test
+    void largeReleasedBlocksAreReusedNotRemapped() {
+        HostStorage.releaseCachedBlocks();
+        long address;
+        try (Tensor big = Tensor.empty(DType.FLOAT32, 1 << 20)) { // 4 MB
+            address = ((HostStorage) big.storage()).address();
+        }
+        assertEquals(4L << 20, HostStorage.cachedBytes());
+        try (Tensor again = Tensor.empty(DType.FLOAT32, 1 << 20)) {
+            assertEquals(address, ((HostStorage) again.storage()).address(), "the cached block came back");
+            assertEquals(0, HostStorage.cachedBytes());
+        }
+        HostStorage.releaseCachedBlocks();
+        assertEquals(0, HostStorage.cachedBytes());
+    }
+
+    @Test
     void manyStepsHoldFlatMemory() {
         Tensor w = MemoryScope.detach(Tensor.full(0.5, DType.FLOAT32, 64, 64));
         long start = HostStorage.liveBytes();

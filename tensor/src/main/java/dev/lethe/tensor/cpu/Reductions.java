@@ -4,6 +4,8 @@ import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.ReduceOp;
 import dev.lethe.tensor.Tensor;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
 
 /**
  * Reductions over any set of axes. The input is split into the kept axes (one output element
@@ -136,9 +138,40 @@ final class Reductions {
         return true;
     }
 
+    private static final int ONES_LENGTH = 1 << 14;
+    private static volatile FloatPointer onesVector;
+
+    /** A shared off-heap vector of ONES_LENGTH ones (64 KB, cache-resident), made once. */
+    private static FloatPointer ones() {
+        FloatPointer v = onesVector;
+        if (v == null) {
+            synchronized (Reductions.class) {
+                v = onesVector;
+                if (v == null) {
+                    v = new FloatPointer(ONES_LENGTH);
+                    for (int i = 0; i < ONES_LENGTH; i++) {
+                        v.put(i, 1f);
+                    }
+                    onesVector = v;
+                }
+            }
+        }
+        return v;
+    }
+
     private static double fold(ReduceOp op, Runs inner, long from, long to, int base, int stride,
                                HostStorage xs, DType type, Lanes lanes, double[] chunk) {
         double[] acc = {op.identity()};
+        if (type == DType.FLOAT32 && op == ReduceOp.SUM && stride == 1) {
+            // Contiguous float sums: OpenBLAS's dsdot against a vector of ones converts to double
+            // and adds with SIMD (Java will not vectorise a floating-point reduction), one call
+            // per run of at most ONES elements.
+            FloatPointer x = new FloatPointer(xs.pointer());
+            inner.forRange(from, to, new int[] {base}, ONES_LENGTH, (o, n) -> {
+                acc[0] += openblas.cblas_dsdot(n, x.position(o[0]), 1, ones(), 1);
+            });
+            return acc[0];
+        }
         if (type == DType.FLOAT32) {
             float[] floats = new float[Lanes.CHUNK];
             inner.forRange(from, to, new int[] {base}, Lanes.CHUNK, (o, n) -> {
