@@ -56,14 +56,14 @@ import json
 import math
 import os
 import re
-import struct
-import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+
+from safetensors_file import read_safetensors, write_safetensors
 
 SEED = 20240607
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
@@ -72,50 +72,6 @@ FULL_GRAD_MAX = 8192
 PROJECTIONS = 16
 SAMPLES = 32
 
-_CODES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}
-_NP = {"F32": np.float32, "F64": np.float64, "I64": np.int64, "F16": np.float16, "I32": np.int32}
-
-
-# ------------------------------------------------------------------------------------------
-# safetensors, written and read here (no safetensors package needed)
-# ------------------------------------------------------------------------------------------
-
-def write_safetensors(path, tensors, metadata):
-    """u64 LE header length, JSON header padded with spaces to a multiple of 8, raw LE data."""
-    assert sys.byteorder == "little"
-    header = {"__metadata__": metadata}
-    blobs, offset = [], 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().cpu().numpy().tobytes()
-        header[name] = {"dtype": _CODES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-    os.replace(tmp, path)
-    return os.path.getsize(path)
-
-
-def read_safetensors(path):
-    """Tensors in header order (placed by data_offsets) and the metadata."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n].decode("utf-8"))
-    meta = header.pop("__metadata__", {})
-    out = {}
-    for name, e in header.items():
-        b, end = e["data_offsets"]
-        arr = np.frombuffer(raw[8 + n + b:8 + n + end], dtype=_NP[e["dtype"]]).reshape(e["shape"])
-        out[name] = torch.from_numpy(arr.copy())
-    return out, meta
 
 
 # ------------------------------------------------------------------------------------------

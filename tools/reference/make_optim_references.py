@@ -22,40 +22,16 @@ Usage, from the repository root:  /usr/bin/python3 tools/reference/make_optim_re
 import json
 import math
 import os
-import struct
-import sys
 
 import torch
+
+from safetensors_file import write_safetensors
 
 SEED = 20240607
 STEPS = 5
 SHAPES = [(3, 4), (5,), (2, 3, 2)]
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "models", "src", "test", "resources", "reference", "optim.safetensors")
-
-_CODES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}
-
-
-def write_safetensors(path, tensors, metadata):
-    assert sys.byteorder == "little"
-    header = {"__metadata__": metadata}
-    blobs, offset = [], 0
-    for name, t in tensors.items():
-        data = t.detach().contiguous().numpy().tobytes()
-        header[name] = {"dtype": _CODES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-    os.replace(tmp, path)
-
 
 def main():
     torch.manual_seed(SEED)

@@ -15,43 +15,15 @@ Usage, from the repository root:  /usr/bin/python3 tools/reference/make_referenc
 """
 import json
 import os
-import struct
-import sys
 
 import torch
 import torch.nn.functional as F
 
+from safetensors_file import write_safetensors
+
 SEED = 20240601
 OUT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                        "tensor", "src", "test", "resources", "reference")
-
-_DTYPES = {torch.float32: ("F32", "<f4"), torch.float64: ("F64", "<f8"), torch.int64: ("I64", "<i8")}
-
-
-def write_safetensors(path, tensors, metadata):
-    """The safetensors layout: u64 LE header length, JSON header padded with spaces to a
-    multiple of 8, then each tensor's raw little-endian bytes in header order."""
-    header = {"__metadata__": metadata}
-    blobs = []
-    offset = 0
-    for name, t in tensors.items():
-        code, _ = _DTYPES[t.dtype]
-        # torch stores native order; every supported build machine here is little-endian.
-        assert sys.byteorder == "little"
-        data = t.detach().contiguous().cpu().numpy().tobytes()
-        header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for b in blobs:
-            f.write(b)
-    os.replace(tmp, path)
-
 
 class RefFile:
     """Collects the cases of one group and writes them as one file."""

@@ -58,11 +58,28 @@ final class Conv2d {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
                 expandGroup(g, t, dx, n0, count, cs);
+                Staging st = Staging.of(t);
+                if (count == 1) {
+                    // One sample: the GEMM writes its [O, OH·OW] block of the output directly.
+                    int to = n0 * g.o() * ohow;
+                    Gemm.gemm(t, g.o(), ohow, g.ckk(), 1.0, new Gemm.Operand(dw.storage, dw.offset, false, g.ckk()),
+                            new Gemm.Operand(cs, 0, false, ohow), 0.0, os, to, ohow);
+                    if (biasValues != null) {
+                        CpuThreads.parallelFor(g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
+                            Object run = st.array(ohow);
+                            for (int ch = s; ch < e; ch++) {
+                                st.load(os, to + ch * ohow, run, 0, ohow);
+                                st.addConstant(run, 0, ohow, biasValues[ch]);
+                                st.store(os, to + ch * ohow, run, 0, ohow);
+                            }
+                        });
+                    }
+                    continue;
+                }
                 Gemm.gemm(t, g.o(), ld, g.ckk(), 1.0, new Gemm.Operand(dw.storage, dw.offset, false, g.ckk()),
                         new Gemm.Operand(cs, 0, false, ld), 0.0, ys, 0, ld);
                 // y [O, count, OH·OW] -> out [count, O, OH·OW], adding the bias on the way.
                 int first = n0;
-                Staging st = Staging.of(t);
                 CpuThreads.parallelFor(count * g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
                     Object run = biasValues == null ? null : st.array(ohow);
                     for (int k = s; k < e; k++) {
@@ -113,9 +130,8 @@ final class Conv2d {
             for (int n0 = 0; n0 < g.n(); n0 += group) {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
-                transposeGroup(g, t, dy, n0, count, ts, ld);
                 Gemm.gemm(t, g.ckk(), ld, g.o(), 1.0, new Gemm.Operand(dw.storage, dw.offset, true, g.ckk()),
-                        new Gemm.Operand(ts, 0, false, ld), 0.0, cs, 0, ld);
+                        gradRows(g, t, dy, n0, count, ts, ld), 0.0, cs, 0, ld);
                 int first = n0 * g.c() * g.h() * g.w();
                 int samples = count;
                 CpuThreads.parallelFor(g.c(), 1, (s, e) -> {
@@ -160,8 +176,7 @@ final class Conv2d {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
                 expandGroup(g, t, dx, n0, count, cs);
-                transposeGroup(g, t, dy, n0, count, ts, ld);
-                Gemm.gemm(t, g.o(), g.ckk(), ld, 1.0, new Gemm.Operand(ts, 0, false, ld),
+                Gemm.gemm(t, g.o(), g.ckk(), ld, 1.0, gradRows(g, t, dy, n0, count, ts, ld),
                         new Gemm.Operand(cs, 0, true, ld), n0 == 0 ? 0.0 : 1.0, dws, 0, g.ckk());
             }
         }
@@ -177,6 +192,18 @@ final class Conv2d {
                 lower.expand(x.storage, first, ch, count, cols);
             }
         });
+    }
+
+    /**
+     * The output gradient of samples [n0, n0 + count) as a BLAS operand [O, count·OH·OW]: for one
+     * sample, its own NCHW block read in place; for a group, rearranged into {@code dyT}.
+     */
+    private static Gemm.Operand gradRows(ConvGeometry g, DType t, Dense dy, int n0, int count, HostStorage dyT, int ld) {
+        if (count == 1) {
+            return new Gemm.Operand(dy.storage, dy.offset + n0 * g.o() * g.ohow(), false, g.ohow());
+        }
+        transposeGroup(g, t, dy, n0, count, dyT, ld);
+        return new Gemm.Operand(dyT, 0, false, ld);
     }
 
     /** gradOut [count, O, OH·OW] of samples [n0, n0 + count) rearranged as dyT [O, count·OH·OW]. */

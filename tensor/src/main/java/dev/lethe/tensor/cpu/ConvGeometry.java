@@ -96,11 +96,21 @@ record ConvGeometry(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSpe
      * within {@code budgetBytes} (at least one sample), balanced so the groups have nearly equal size.
      */
     int samplesPerGroup(int elementBytes, long budgetBytes) {
+        if (ohow() >= DIRECT_MIN_COLUMNS) {
+            return 1;
+        }
         long perSample = Math.max(1L, (long) ckk() * ohow() * elementBytes);
         int fit = (int) Math.max(1, Math.min(n, budgetBytes / perSample));
         int groups = (n + fit - 1) / Math.max(fit, 1);
         return groups == 0 ? 1 : (n + groups - 1) / groups;
     }
+
+    /**
+     * From this many output positions per sample on, one sample's GEMM is wide enough to run
+     * near BLAS's peak on its own, and a group of one lets the GEMMs read and write the NCHW
+     * tensors in place: no rearranging pass between [G, O, OH·OW] and [O, G·OH·OW].
+     */
+    static final int DIRECT_MIN_COLUMNS = 1024;
 
     private static String str(int[] s) {
         return s == null ? "null" : Shape.str(s);
