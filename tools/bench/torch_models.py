@@ -95,9 +95,7 @@ def images_per_second(model, batch, steps, warmup, training):
     y = torch.randint(0, 10, (batch,))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     model.train(training)
-    times = []
-    for i in range(warmup + steps):
-        t0 = time.perf_counter()
+    def step():
         if training:
             opt.zero_grad(set_to_none=True)
             F.cross_entropy(model(x), y).backward()
@@ -105,8 +103,17 @@ def images_per_second(model, batch, steps, warmup, training):
         else:
             with torch.no_grad():
                 model(x)
-        if i >= warmup:
-            times.append(time.perf_counter() - t0)
+
+    # Warm up as `lethe bench` does: at least `warmup` steps and at least 3 s.
+    untimed, end = 0, time.perf_counter() + 3.0
+    while untimed < warmup or time.perf_counter() < end:
+        step()
+        untimed += 1
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
     return batch / statistics.median(times)
 
 

@@ -47,7 +47,8 @@ final class BenchCommand extends LetheCommand {
     @Option(names = "--steps", defaultValue = "10", description = "Timed steps per measurement. Default: ${DEFAULT-VALUE}.")
     private int steps;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (JIT, caches). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "3",
+            description = "Untimed steps first, and at least 3 s of them (JIT compilation, caches). Default: ${DEFAULT-VALUE}.")
     private int warmup;
 
     @Option(names = "--json", description = "Print one JSON document instead of the table.")
@@ -96,7 +97,11 @@ final class BenchCommand extends LetheCommand {
         return r;
     }
 
-    /** Median images/s over {@code steps} single-step timings after {@code warmup} untimed ones. */
+    /**
+     * Median images/s over {@code steps} single-step timings, after at least {@code warmup}
+     * untimed steps and at least {@link #WARMUP_NANOS} of them: the JIT compiles the kernels
+     * during the first steps, and a small model's first dozens of steps say nothing about its speed.
+     */
     private double imagesPerSecond(ModelSpec spec, boolean training) {
         Philox rng = new Philox(0);
         Module model = spec.build(rng);
@@ -105,24 +110,17 @@ final class BenchCommand extends LetheCommand {
         Tensor labels = MemoryScope.detach(Tensor.randint(rng, 0, 10, batchSize));
         model.train(training);
         double[] seconds = new double[steps];
+        long warmupEnd = System.nanoTime() + WARMUP_NANOS;
         try {
-            for (int i = 0; i < warmup + steps; i++) {
+            int untimed = 0;
+            while (untimed < warmup || System.nanoTime() < warmupEnd) {
+                step(model, sgd, images, labels, training);
+                untimed++;
+            }
+            for (int i = 0; i < steps; i++) {
                 long t0 = System.nanoTime();
-                try (MemoryScope scope = MemoryScope.open()) {
-                    if (training) {
-                        sgd.zeroGrad();
-                        Variable loss = model.forward(images).crossEntropy(labels, 0.0);
-                        loss.backward();
-                        sgd.step();
-                    } else {
-                        try (NoGrad g = NoGrad.enter()) {
-                            model.forward(images);
-                        }
-                    }
-                }
-                if (i >= warmup) {
-                    seconds[i - warmup] = (System.nanoTime() - t0) * 1e-9;
-                }
+                step(model, sgd, images, labels, training);
+                seconds[i] = (System.nanoTime() - t0) * 1e-9;
             }
         } finally {
             sgd.close();
@@ -131,5 +129,23 @@ final class BenchCommand extends LetheCommand {
         }
         java.util.Arrays.sort(seconds);
         return batchSize / seconds[steps / 2];
+    }
+
+    private static final long WARMUP_NANOS = 3_000_000_000L;
+
+    /** One training step (forward, mean cross-entropy, backward, SGD update) or one eval forward. */
+    private static void step(Module model, Sgd sgd, Tensor images, Tensor labels, boolean training) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            if (training) {
+                sgd.zeroGrad();
+                Variable loss = model.forward(images).crossEntropy(labels, 0.0);
+                loss.backward();
+                sgd.step();
+            } else {
+                try (NoGrad g = NoGrad.enter()) {
+                    model.forward(images);
+                }
+            }
+        }
     }
 }
