@@ -1,7 +1,6 @@
 package dev.lethe.optim;
 
 import dev.lethe.autograd.Variable;
-import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.UnaryOp;
 import java.util.List;
@@ -21,20 +20,16 @@ import java.util.Map;
  * ε is added outside the square root. The bias corrections and step size are computed in
  * double, then rounded to the parameter's dtype like every other scalar, as PyTorch does.
  */
-public final class AdamW implements Optimizer {
+public final class AdamW extends PerParameterOptimizer {
     private static final int EXP_AVG = 0;
     private static final int EXP_AVG_SQ = 1;
     private static final int STEP = 2;
 
-    private final List<Variable> params;
     private final double beta1;
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private final ParameterState state;
-    private final Workspace work = new Workspace();
     private final long[] steps;
-    private double lr;
 
     /**
      * @param params      the parameters to update
@@ -45,21 +40,18 @@ public final class AdamW implements Optimizer {
      * @param weightDecay decoupled decay coefficient (&ge; 0)
      */
     public AdamW(List<Variable> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
-        this.params = OptimizerChecks.parameters(params, "AdamW");
-        OptimizerChecks.learningRate(lr);
+        super(params, lr, "AdamW", ParameterState.Slot.like("exp_avg"), ParameterState.Slot.like("exp_avg_sq"),
+                ParameterState.Slot.counter("step"));
         checkBeta(beta1, "beta1");
         checkBeta(beta2, "beta2");
         if (!(eps > 0) || Double.isInfinite(eps)) {
             throw new IllegalArgumentException("AdamW eps must be a finite number > 0, got " + eps);
         }
         OptimizerChecks.weightDecay(weightDecay);
-        this.lr = lr;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.state = new ParameterState(this.params, ParameterState.Slot.like("exp_avg"),
-                ParameterState.Slot.like("exp_avg_sq"), ParameterState.Slot.counter("step"));
         this.steps = new long[this.params.size()];
     }
 
@@ -75,23 +67,7 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public List<Variable> parameters() {
-        return params;
-    }
-
-    @Override
-    public void step() {
-        for (int i = 0; i < params.size(); i++) {
-            Tensor g = params.get(i).grad();
-            if (g != null) {
-                try (MemoryScope scope = MemoryScope.open()) {
-                    update(i, params.get(i).value(), g);
-                }
-            }
-        }
-    }
-
-    private void update(int i, Tensor p, Tensor g) {
+    protected void update(int i, Tensor p, Tensor g) {
         Tensor m = state.get(EXP_AVG, i);
         Tensor v = state.get(EXP_AVG_SQ, i);
         Tensor step = state.get(STEP, i);
@@ -117,22 +93,6 @@ public final class AdamW implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        OptimizerChecks.learningRate(lr);
-        this.lr = lr;
-    }
-
-    @Override
-    public Map<String, Tensor> state() {
-        return state.export();
-    }
-
-    @Override
     public void loadState(Map<String, Tensor> saved) {
         for (int i = 0; i < params.size(); i++) {
             int present = 0;
@@ -149,12 +109,6 @@ public final class AdamW implements Optimizer {
             Tensor step = state.get(STEP, i);
             steps[i] = step == null ? 0 : (long) step.item();
         }
-    }
-
-    @Override
-    public void close() {
-        state.close();
-        work.close();
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.lethe.optim;
 
 import dev.lethe.autograd.Variable;
-import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent with momentum, Nesterov momentum and L2 weight decay, exactly as
@@ -20,16 +18,12 @@ import java.util.Map;
  * Sutskever et al. 2013, eq. 3–4, in PyTorch's formulation. Arithmetic happens in the
  * parameter's dtype with the scalars rounded to it, as PyTorch does.
  */
-public final class Sgd implements Optimizer {
+public final class Sgd extends PerParameterOptimizer {
     private static final int MOMENTUM_BUFFER = 0;
 
-    private final List<Variable> params;
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
-    private final ParameterState state;
-    private final Workspace work = new Workspace();
-    private double lr;
 
     /**
      * @param params      the parameters to update
@@ -39,8 +33,7 @@ public final class Sgd implements Optimizer {
      * @param weightDecay L2 coefficient added to the gradient (&ge; 0)
      */
     public Sgd(List<Variable> params, double lr, double momentum, boolean nesterov, double weightDecay) {
-        this.params = OptimizerChecks.parameters(params, "SGD");
-        OptimizerChecks.learningRate(lr);
+        super(params, lr, "SGD", ParameterState.Slot.like("momentum_buffer"));
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
         }
@@ -48,11 +41,9 @@ public final class Sgd implements Optimizer {
             throw new IllegalArgumentException("Nesterov momentum needs a momentum > 0");
         }
         OptimizerChecks.weightDecay(weightDecay);
-        this.lr = lr;
         this.momentum = momentum;
         this.nesterov = nesterov;
         this.weightDecay = weightDecay;
-        this.state = new ParameterState(this.params, ParameterState.Slot.like("momentum_buffer"));
     }
 
     /** Plain SGD without momentum or weight decay. */
@@ -61,23 +52,7 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public List<Variable> parameters() {
-        return params;
-    }
-
-    @Override
-    public void step() {
-        for (int i = 0; i < params.size(); i++) {
-            Tensor g = params.get(i).grad();
-            if (g != null) {
-                try (MemoryScope scope = MemoryScope.open()) {
-                    update(i, params.get(i).value(), g);
-                }
-            }
-        }
-    }
-
-    private void update(int i, Tensor p, Tensor g) {
+    protected void update(int i, Tensor p, Tensor g) {
         Tensor d = g;
         if (weightDecay != 0) {
             d = work.copyOf(0, p).mul_(weightDecay).add_(g); // = g + wd·p, the same rounding in either order
@@ -94,33 +69,6 @@ public final class Sgd implements Optimizer {
         // Scale d by −lr in place when it is a work tensor; the gradient and the buffer stay intact.
         Tensor step = d == g || d == state.get(MOMENTUM_BUFFER, i) ? work.copyOf(1, d) : d;
         p.add_(step.mul_(-lr));
-    }
-
-    @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        OptimizerChecks.learningRate(lr);
-        this.lr = lr;
-    }
-
-    @Override
-    public Map<String, Tensor> state() {
-        return state.export();
-    }
-
-    @Override
-    public void loadState(Map<String, Tensor> saved) {
-        state.load(saved);
-    }
-
-    @Override
-    public void close() {
-        state.close();
-        work.close();
     }
 
     @Override
