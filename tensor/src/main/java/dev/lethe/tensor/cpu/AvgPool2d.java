@@ -22,25 +22,16 @@ final class AvgPool2d {
         int oh = spec.outH(h);
         int ow = spec.outW(w);
         double inv = 1.0 / (spec.kernelH() * spec.kernelW());
-        return Planes.map(x, new int[] {x.size(0), x.size(1), oh, ow}, (plane, in, res) -> {
-            for (int i = 0; i < oh; i++) {
-                int hs = i * spec.strideH() - spec.padH();
-                int he = Math.min(hs + spec.kernelH(), h);
-                hs = Math.max(hs, 0);
-                for (int j = 0; j < ow; j++) {
-                    int ws = j * spec.strideW() - spec.padW();
-                    int we = Math.min(ws + spec.kernelW(), w);
-                    ws = Math.max(ws, 0);
+        return Planes.map(x, new int[] {x.size(0), x.size(1), oh, ow}, (plane, in, res) ->
+                PoolWindows.forEach(spec, h, w, oh, ow, (o, hs, he, ws, we) -> {
                     double sum = 0;
                     for (int r = hs; r < he; r++) {
                         for (int c = ws; c < we; c++) {
                             sum += in[r * w + c];
                         }
                     }
-                    res[i * ow + j] = sum * inv;
-                }
-            }
-        });
+                    res[o] = sum * inv;
+                }));
     }
 
     static Tensor backward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
@@ -52,23 +43,14 @@ final class AvgPool2d {
         int oh = gradOut.size(2);
         int ow = gradOut.size(3);
         double inv = 1.0 / (spec.kernelH() * spec.kernelW());
-        return Planes.map(gradOut, inputShape, (plane, g, res) -> {
-            for (int i = 0; i < oh; i++) {
-                int hs = i * spec.strideH() - spec.padH();
-                int he = Math.min(hs + spec.kernelH(), h);
-                hs = Math.max(hs, 0);
-                for (int j = 0; j < ow; j++) {
-                    int ws = j * spec.strideW() - spec.padW();
-                    int we = Math.min(ws + spec.kernelW(), w);
-                    ws = Math.max(ws, 0);
-                    double share = g[i * ow + j] * inv;
+        return Planes.map(gradOut, inputShape, (plane, g, res) ->
+                PoolWindows.forEach(spec, h, w, oh, ow, (o, hs, he, ws, we) -> {
+                    double share = g[o] * inv;
                     for (int r = hs; r < he; r++) {
                         for (int c = ws; c < we; c++) {
                             res[r * w + c] += share;
                         }
                     }
-                }
-            }
-        });
+                }));
     }
 }

@@ -29,29 +29,21 @@ final class MaxPool2d {
         LongBuffer ib = ((dev.lethe.tensor.HostStorage) indices.storage()).longs();
         Tensor out = Planes.map(x, outShape, (plane, in, res) -> {
             int base = plane * oh * ow;
-            for (int i = 0; i < oh; i++) {
-                int hs = i * spec.strideH() - spec.padH();
-                int he = Math.min(hs + spec.kernelH(), h);
-                hs = Math.max(hs, 0);
-                for (int j = 0; j < ow; j++) {
-                    int ws = j * spec.strideW() - spec.padW();
-                    int we = Math.min(ws + spec.kernelW(), w);
-                    ws = Math.max(ws, 0);
-                    double best = Double.NEGATIVE_INFINITY;
-                    int arg = hs * w + ws;
-                    for (int r = hs; r < he; r++) {
-                        for (int c = ws; c < we; c++) {
-                            double v = in[r * w + c];
-                            if (v > best || Double.isNaN(v)) {
-                                best = v;
-                                arg = r * w + c;
-                            }
+            PoolWindows.forEach(spec, h, w, oh, ow, (o, hs, he, ws, we) -> {
+                double best = Double.NEGATIVE_INFINITY;
+                int arg = hs * w + ws;
+                for (int r = hs; r < he; r++) {
+                    for (int c = ws; c < we; c++) {
+                        double v = in[r * w + c];
+                        if (v > best || Double.isNaN(v)) {
+                            best = v;
+                            arg = r * w + c;
                         }
                     }
-                    res[i * ow + j] = best;
-                    ib.put(base + i * ow + j, arg);
                 }
-            }
+                res[o] = best;
+                ib.put(base + o, arg);
+            });
         });
         return new Backend.Pooled(out, indices);
     }
