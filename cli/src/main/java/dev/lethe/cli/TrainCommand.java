@@ -14,6 +14,7 @@ import dev.lethe.train.Evaluation;
 import dev.lethe.train.Progress;
 import dev.lethe.train.TrainOptions;
 import dev.lethe.train.Trainer;
+import dev.lethe.train.TrainingRecipe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,7 +158,7 @@ final class TrainCommand extends LetheCommand {
                     CpuThreads.threads());
             trainer.fit(train, testData);
         }
-        Checkpoint.write(out, model, spec, Map.of());
+        Checkpoint.write(out, model, spec, recipe.toMetadata(seed));
         double seconds = (System.nanoTime() - start) / 1e9;
         console.out().println(result(model, recipe, testData, reports, seconds));
     }

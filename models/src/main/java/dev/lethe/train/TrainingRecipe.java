@@ -1,19 +1,32 @@
-package dev.lethe.cli;
+package dev.lethe.train;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.autograd.Variable;
 import dev.lethe.data.Augment;
+import dev.lethe.data.Dataset;
+import dev.lethe.nn.ModelSpec;
+import dev.lethe.nn.Module;
 import dev.lethe.optim.AdamW;
 import dev.lethe.optim.Constant;
 import dev.lethe.optim.LrSchedule;
 import dev.lethe.optim.Optimizer;
 import dev.lethe.optim.Sgd;
 import dev.lethe.optim.WarmupCosine;
+import dev.lethe.tensor.Philox;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The hyper-parameters of {@code lethe train}, with a default recipe per architecture; each can
- * be changed with {@code --set key=value} under the names of {@link #KEYS}.
+ * How a model is trained: optimizer, schedule, augmentation, epochs and batch size, with a
+ * default recipe per architecture; each value can be changed by name ({@link #with}, the
+ * {@code --set key=value} of {@code lethe train}) under the names of {@link #KEYS}. A checkpoint
+ * carries its recipe and seed ({@link #METADATA_KEY}, {@link #SEED_KEY}), so that unlearning can
+ * retrain from scratch exactly as the original was trained ({@link #train}).
  *
  * <ul>
  * <li>mlp: SGD, momentum 0.9, lr 0.05, no weight decay, cosine to 0, batch 128, 10 epochs, no
@@ -41,17 +54,17 @@ import java.util.Locale;
  * @param batchSize     images per step
  * @param evalBatchSize images per evaluation batch
  */
-record TrainingRecipe(String optimizer, double lr, double momentum, boolean nesterov, double weightDecay,
+public record TrainingRecipe(String optimizer, double lr, double momentum, boolean nesterov, double weightDecay,
                       double beta1, double beta2, double eps, String schedule, double warmupEpochs, double minLr,
                       boolean augment, double clipNorm, int epochs, int batchSize, int evalBatchSize) {
 
     /** The keys {@code --set} accepts for training (the rest are model config keys). */
-    static final List<String> KEYS = List.of("optimizer", "lr", "momentum", "nesterov", "weight_decay", "beta1",
+    public static final List<String> KEYS = List.of("optimizer", "lr", "momentum", "nesterov", "weight_decay", "beta1",
             "beta2", "eps", "schedule", "warmup_epochs", "min_lr", "augment", "clip_norm", "epochs", "batch_size",
             "eval_batch_size");
 
     /** Checks the values. */
-    TrainingRecipe {
+    public TrainingRecipe {
         if (!optimizer.equals("sgd") && !optimizer.equals("adamw")) {
             throw new IllegalArgumentException("optimizer must be sgd or adamw, got '" + optimizer + "'");
         }
@@ -74,8 +87,15 @@ record TrainingRecipe(String optimizer, double lr, double momentum, boolean nest
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The checkpoint metadata key holding the recipe as a JSON object of key to value text. */
+    public static final String METADATA_KEY = "lethe.recipe";
+    /** The checkpoint metadata key holding the training seed. */
+    public static final String SEED_KEY = "lethe.seed";
+
     /** The default recipe of {@code arch} (see the class comment). */
-    static TrainingRecipe defaults(String arch) {
+    public static TrainingRecipe defaults(String arch) {
         return switch (arch) {
             case "mlp" -> new TrainingRecipe("sgd", 0.05, 0.9, false, 0, 0.9, 0.999, 1e-8, "cosine", 0, 0, false, 0,
                     10, 128, 1000);
@@ -88,7 +108,7 @@ record TrainingRecipe(String optimizer, double lr, double momentum, boolean nest
     }
 
     /** This recipe with {@code key} set from its text; an IllegalArgumentException names a bad key or value. */
-    TrainingRecipe with(String key, String value) {
+    public TrainingRecipe with(String key, String value) {
         String v = value.strip();
         String o = optimizer;
         String s = schedule;
@@ -130,13 +150,13 @@ record TrainingRecipe(String optimizer, double lr, double momentum, boolean nest
     }
 
     /** The optimizer over {@code params}, at the peak rate. */
-    Optimizer optimizer(List<Variable> params) {
+    public Optimizer optimizer(List<Variable> params) {
         return optimizer.equals("sgd") ? new Sgd(params, lr, momentum, nesterov, weightDecay)
                 : new AdamW(params, lr, beta1, beta2, eps, weightDecay);
     }
 
     /** The learning rate of every step, for epochs of {@code stepsPerEpoch} steps. */
-    LrSchedule schedule(long stepsPerEpoch) {
+    public LrSchedule schedule(long stepsPerEpoch) {
         long total = epochs * stepsPerEpoch;
         long warmup = Math.round(warmupEpochs * stepsPerEpoch);
         if (schedule.equals("constant") || total <= warmup) {
@@ -146,12 +166,12 @@ record TrainingRecipe(String optimizer, double lr, double momentum, boolean nest
     }
 
     /** The augmentation of training images of {@code height}×{@code width}. */
-    Augment augmentation(int height, int width) {
+    public Augment augmentation(int height, int width) {
         return augment ? Augment.standard(height, width) : Augment.NONE;
     }
 
     /** E.g. {@code sgd lr 0.05 momentum 0.9, cosine, batch 128, no augmentation}. */
-    String describe() {
+    public String describe() {
         String opt = optimizer.equals("sgd")
                 ? String.format(Locale.ROOT, "sgd lr %s momentum %s%s weight decay %s", num(lr), num(momentum),
                         nesterov ? " (nesterov)" : "", num(weightDecay))
@@ -162,6 +182,99 @@ record TrainingRecipe(String optimizer, double lr, double momentum, boolean nest
                 : "constant lr";
         return opt + ", " + sched + ", batch " + batchSize + (augment ? ", crop + flip" : ", no augmentation")
                 + (clipNorm > 0 ? ", clip norm " + num(clipNorm) : "");
+    }
+
+    /** Every value by its key in {@link #KEYS} order, as the text {@link #with} reads back. */
+    public LinkedHashMap<String, String> values() {
+        LinkedHashMap<String, String> v = new LinkedHashMap<>();
+        v.put("optimizer", optimizer);
+        v.put("lr", num(lr));
+        v.put("momentum", num(momentum));
+        v.put("nesterov", Boolean.toString(nesterov));
+        v.put("weight_decay", num(weightDecay));
+        v.put("beta1", num(beta1));
+        v.put("beta2", num(beta2));
+        v.put("eps", num(eps));
+        v.put("schedule", schedule);
+        v.put("warmup_epochs", num(warmupEpochs));
+        v.put("min_lr", num(minLr));
+        v.put("augment", Boolean.toString(augment));
+        v.put("clip_norm", num(clipNorm));
+        v.put("epochs", Integer.toString(epochs));
+        v.put("batch_size", Integer.toString(batchSize));
+        v.put("eval_batch_size", Integer.toString(evalBatchSize));
+        return v;
+    }
+
+    /** The checkpoint metadata of this recipe and {@code seed}: {@link #METADATA_KEY} and {@link #SEED_KEY}. */
+    public Map<String, String> toMetadata(long seed) {
+        try {
+            return Map.of(METADATA_KEY, JSON.writeValueAsString(values()), SEED_KEY, Long.toString(seed));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The recipe a checkpoint's metadata names, or {@code defaults(arch)} when it names none
+     * (e.g. a PyTorch export); an IllegalArgumentException when the stored recipe is malformed.
+     */
+    public static TrainingRecipe fromMetadata(String arch, Map<String, String> metadata) {
+        TrainingRecipe r = defaults(arch);
+        String json = metadata.get(METADATA_KEY);
+        if (json == null) {
+            return r;
+        }
+        try {
+            Map<String, Object> stored = JSON.readValue(json,
+                    new TypeReference<LinkedHashMap<String, Object>>() { });
+            for (Map.Entry<String, Object> e : stored.entrySet()) {
+                r = r.with(e.getKey(), String.valueOf(e.getValue()));
+            }
+            return r;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(METADATA_KEY + " is not a JSON object: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The seed a checkpoint's metadata names, or {@code fallback} when it names none. */
+    public static long seedFromMetadata(Map<String, String> metadata, long fallback) {
+        String s = metadata.get(SEED_KEY);
+        if (s == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(SEED_KEY + " must be an integer, got '" + s + "'");
+        }
+    }
+
+    /** The trainer options of this recipe for {@code train} and {@code seed}, reporting to {@code progress}. */
+    public TrainOptions trainOptions(Dataset train, long seed, Progress progress) {
+        return TrainOptions.defaults()
+                .withEpochs(epochs)
+                .withBatchSize(batchSize)
+                .withSeed(seed)
+                .withAugment(augmentation(train.height(), train.width()))
+                .withClipNorm(clipNorm)
+                .withEvalBatchSize(evalBatchSize)
+                .withProgress(progress);
+    }
+
+    /**
+     * Trains a fresh {@code spec} model from {@code Philox(seed)} on {@code train} with this
+     * recipe (no test pass, no checkpoint) and returns it in evaluation mode: the run
+     * {@code lethe train} does, and the one retraining repeats on the retained data.
+     */
+    public Module train(ModelSpec spec, Dataset train, long seed, Progress progress) throws IOException {
+        Module model = spec.build(new Philox(seed));
+        long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
+        try (Optimizer opt = optimizer(model.parameters())) {
+            new Trainer(model, spec, opt, schedule(stepsPerEpoch), trainOptions(train, seed, progress)).fit(train, null);
+        }
+        model.eval();
+        return model;
     }
 
     /** {@code 0.0005}, {@code 0.9}, {@code 2}: plain decimals without trailing zeros. */
