@@ -69,6 +69,14 @@ public record ModelSpec(String arch, Map<String, Object> config) {
             new Key("normalize", Kind.NORMALIZE, null),
             new Key("dropout", Kind.DOUBLE, null));
 
+    /** Whether {@code key} is a config key of any architecture (including the optional ones). */
+    public static boolean isConfigKey(String key) {
+        if (OPTIONAL.stream().anyMatch(k -> k.name().equals(key))) {
+            return true;
+        }
+        return KEYS.values().stream().flatMap(List::stream).anyMatch(k -> k.name().equals(key));
+    }
+
     /** Checks {@code arch} and makes {@code config} canonical (see the class comment). */
     public ModelSpec {
         if (arch == null || !KEYS.containsKey(arch)) {

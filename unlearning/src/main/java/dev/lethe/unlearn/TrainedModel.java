@@ -35,12 +35,19 @@ public record TrainedModel(ModelSpec spec, Module network, TrainingRecipe recipe
      */
     public static TrainedModel read(Path file) throws IOException {
         try (MemoryScope scope = MemoryScope.open()) {
-            Checkpoint.Loaded loaded = Checkpoint.read(file);
-            TrainingRecipe recipe = TrainingRecipe.fromMetadata(loaded.spec().arch(), loaded.metadata());
-            long seed = TrainingRecipe.seedFromMetadata(loaded.metadata(), 0);
-            AnalyticHead head = AnalyticHead.fromCheckpoint(file, loaded.extras(), loaded.metadata());
-            return new TrainedModel(loaded.spec(), loaded.model(), recipe, seed, head);
+            return of(file, Checkpoint.read(file));
         }
+    }
+
+    /**
+     * The trained model a checkpoint read from {@code file} holds (see {@link #read}); the
+     * analytic head, if any, takes its tensors out of the caller's memory scope.
+     */
+    public static TrainedModel of(Path file, Checkpoint.Loaded loaded) {
+        TrainingRecipe recipe = TrainingRecipe.fromMetadata(loaded.spec().arch(), loaded.metadata());
+        long seed = TrainingRecipe.seedFromMetadata(loaded.metadata(), 0);
+        AnalyticHead head = AnalyticHead.fromCheckpoint(file, loaded.extras(), loaded.metadata());
+        return new TrainedModel(loaded.spec(), loaded.model(), recipe, seed, head);
     }
 
     /** Writes the model, its recipe and seed, and its analytic head, replacing {@code file} atomically. */
