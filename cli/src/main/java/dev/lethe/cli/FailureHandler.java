@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.tensor.io.MalformedFileException;
 import dev.lethe.train.NonFiniteLossException;
+import dev.lethe.unlearn.InvalidHyperparameterException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +41,7 @@ public final class FailureHandler implements IExecutionExceptionHandler, IParame
 
     /** The exit code of a failure (see the class comment). */
     public static int exitCode(Throwable t) {
-        if (t instanceof ParameterException) {
+        if (t instanceof ParameterException || t instanceof InvalidHyperparameterException) {
             return USAGE;
         }
         if (t instanceof DeviceUnavailableException) {

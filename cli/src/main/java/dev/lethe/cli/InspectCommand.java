@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code lethe inspect}: the group of commands that write what a model computes internally. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Version.class,
         synopsisSubcommandLabel = "WHAT",
-        description = "Write a model's internals (gradients) as safetensors files.")
+        description = "Write a model's internals (gradients, SSD importances, SalUn masks, the analytic head) as safetensors files.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

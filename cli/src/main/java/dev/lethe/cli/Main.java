@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code lethe} command (CLI.md): {@code train}, {@code predict}, {@code inspect grad},
+ * The {@code lethe} command (CLI.md): {@code demo}, {@code train}, {@code unlearn},
+ * {@code analytic fit}, {@code eval}, {@code predict}, {@code inspect grad|fisher|saliency|analytic},
  * {@code devices} and {@code bench}. {@link #main} runs it and exits with its code; {@link #commandLine} builds
  * it around any two streams, which is how tests run it in-process:
  *
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lethe", mixinStandardHelpOptions = true, versionProvider = Version.class,
         synopsisSubcommandLabel = "COMMAND",
-        description = "Machine unlearning on the JVM: train models, run them, inspect their gradients.",
+        description = "Machine unlearning on the JVM: train models, make them forget, measure how well they forgot.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:usage error",
             "3:bad input (missing or corrupt file, shape or name mismatch)",
@@ -53,10 +54,18 @@ public final class Main implements Callable<Integer> {
         Console console = new Console(out, err);
         FailureHandler failures = new FailureHandler(console);
         CommandLine cmd = new CommandLine(new Main(console))
+                .addSubcommand(new DemoCommand(console))
                 .addSubcommand(new TrainCommand(console))
+                .addSubcommand(new UnlearnCommand(console))
+                .addSubcommand(new CommandLine(new AnalyticCommand())
+                        .addSubcommand(new AnalyticFitCommand(console)))
+                .addSubcommand(new EvalCommand(console))
                 .addSubcommand(new PredictCommand(console))
                 .addSubcommand(new CommandLine(new InspectCommand())
-                        .addSubcommand(new InspectGradCommand(console)))
+                        .addSubcommand(new InspectGradCommand(console))
+                        .addSubcommand(new InspectImportanceCommand.Fisher(console))
+                        .addSubcommand(new InspectImportanceCommand.Saliency(console))
+                        .addSubcommand(new InspectImportanceCommand.Analytic(console)))
                 .addSubcommand(new DevicesCommand(console))
                 .addSubcommand(new BenchCommand(console));
         cmd.setOut(new java.io.PrintWriter(out, true));

@@ -32,7 +32,8 @@ final class ModelFileOptions {
     private String arch;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Model config key (MODELS.md), e.g. --set num_classes=10; repeatable.")
+            description = "Model config key (MODELS.md), e.g. --set num_classes=10, or (unlearn, inspect) a "
+                    + "method's hyper-parameter (UNLEARNING.md), e.g. --set alpha=10; repeatable.")
     private Map<String, String> settings = new LinkedHashMap<>();
 
     /** The model file. */
@@ -42,6 +43,35 @@ final class ModelFileOptions {
 
     /** Reads the model strictly (every tensor named, nothing loaded half-way), in training mode. */
     Checkpoint.Loaded load() throws IOException {
+        return load(key -> true);
+    }
+
+    /**
+     * {@link #load()} with only the {@code --set} keys {@code isModelKey} accepts applied to the
+     * model; the others are a method's ({@link #otherSettings}).
+     */
+    Checkpoint.Loaded load(java.util.function.Predicate<String> isModelKey) throws IOException {
+        Map<String, String> modelSettings = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (isModelKey.test(k)) {
+                modelSettings.put(k, v);
+            }
+        });
+        return load(modelSettings);
+    }
+
+    /** The {@code --set} pairs {@code isModelKey} rejects, in the order given. */
+    Map<String, String> otherSettings(java.util.function.Predicate<String> isModelKey) {
+        Map<String, String> out = new LinkedHashMap<>();
+        settings.forEach((k, v) -> {
+            if (!isModelKey.test(k)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private Checkpoint.Loaded load(Map<String, String> settings) throws IOException {
         if (arch != null && !ModelSpec.ARCHITECTURES.contains(arch)) {
             throw usage("unknown architecture '" + arch + "' for --arch; expected one of "
                     + String.join(", ", ModelSpec.ARCHITECTURES));
@@ -60,16 +90,17 @@ final class ModelFileOptions {
                         + Checkpoint.CONFIG_KEY + "); name its architecture with --arch mlp|resnet18|vit and its "
                         + "config with --set key=value (e.g. --set num_classes=10)");
             }
-            return Checkpoint.read(file, withSettings(ModelSpec.of(arch)));
+            return Checkpoint.read(file, withSettings(ModelSpec.of(arch), settings));
         }
         if (arch != null && !arch.equals(metadata.get(Checkpoint.ARCH_KEY))) {
             throw new BadInputException(file + " holds a " + metadata.get(Checkpoint.ARCH_KEY) + " model ("
                     + Checkpoint.ARCH_KEY + "), but --arch says " + arch);
         }
-        return settings.isEmpty() ? Checkpoint.read(file) : Checkpoint.read(file, withSettings(Checkpoint.spec(file)));
+        return settings.isEmpty() ? Checkpoint.read(file)
+                : Checkpoint.read(file, withSettings(Checkpoint.spec(file), settings));
     }
 
-    private ModelSpec withSettings(ModelSpec spec) {
+    private ModelSpec withSettings(ModelSpec spec, Map<String, String> settings) {
         ModelSpec s = spec;
         for (Map.Entry<String, String> e : settings.entrySet()) {
             try {

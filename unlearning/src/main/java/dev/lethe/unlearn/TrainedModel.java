@@ -67,6 +67,22 @@ public record TrainedModel(ModelSpec spec, Module network, TrainingRecipe recipe
         return new TrainedModel(spec, twin, recipe, seed, analytic == null ? null : analytic.copy());
     }
 
+    /**
+     * Frees the native memory of this model's weights, buffers and gradients (and of its
+     * analytic head); the model must not be used afterwards. Parameters live outside every
+     * memory scope, so a model made and dropped in a loop (a scenario's methods) is released
+     * here rather than left to the end of the process.
+     */
+    public void release() {
+        network.zeroGrad();
+        for (dev.lethe.tensor.Tensor t : network.stateDict().values()) {
+            t.close();
+        }
+        if (analytic != null) {
+            analytic.release();
+        }
+    }
+
     /** This model with {@code head} attached (null: detached). */
     public TrainedModel withAnalytic(AnalyticHead head) {
         return new TrainedModel(spec, network, recipe, seed, head);
