@@ -24,9 +24,10 @@ import java.util.Arrays;
  * R being the updated one in the W steps. The result equals the closed form on what remains, for
  * any batch split and any sequence of requests, up to round-off.
  *
- * <p>Numerics: K is never formed. The b×b system is solved for the gain G = K·X R (a Cholesky
- * factorisation when learning, since I + X R Xᵀ ⪰ I; an LU factorisation with partial pivoting
- * when unlearning, since I − X R Xᵀ is positive-definite but may be ill-conditioned). The
+ * <p>Numerics: K is never formed. The b×b system is solved for the gain G = K·X R by a Cholesky
+ * factorisation, the system being symmetric positive-definite in both directions (see
+ * {@link #solve}). (OpenBLAS's threaded LU, {@code dgesv}, also needs more stack than a JVM
+ * thread has by default once b reaches a few hundred, so LU is not an option here.) The
  * updated R times Xᵀ is exactly Gᵀ: (R ∓ R Xᵀ K X R) Xᵀ = R Xᵀ K (K⁻¹ ∓ X R Xᵀ) = R Xᵀ K, and
  * R Xᵀ K = (K X R)ᵀ as K and R are symmetric; so the W step costs O(b·d·K) instead of another
  * O(d²·b) product. R is symmetrised after each update, (R + Rᵀ)/2, so round-off cannot drift it
@@ -154,13 +155,23 @@ public final class RecursiveRidge implements AutoCloseable {
         }
     }
 
-    /** K·rhs for K = system⁻¹: Cholesky when learning (system ⪰ I), LU with pivoting when unlearning. */
+    /**
+     * K·rhs for K = system⁻¹ by a Cholesky factorisation: I + X R Xᵀ ⪰ I when learning, and
+     * I − X R Xᵀ is positive-definite when unlearning learned samples (its eigenvalues are 1 minus
+     * the samples' leverages, which γ &gt; 0 keeps below 1). A failed factorisation therefore means
+     * the samples were not all learned (or the downdate is numerically singular); it is reported,
+     * never turned into a wrong state.
+     */
     private static Tensor solve(Tensor system, Tensor rhs, int sign) {
-        if (sign > 0) {
-            Tensor l = system.backend().cholesky(system);
-            return system.backend().choleskySolve(l, rhs);
+        Tensor l;
+        try {
+            l = system.backend().cholesky(system);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((sign > 0 ? "learn" : "unlearn") + ": I " + (sign > 0 ? "+" : "−")
+                    + " X R Xᵀ is not positive-definite (" + e.getMessage() + ")" + (sign > 0 ? ""
+                    : "; the samples are not all learned by this state, or removing them is numerically singular"), e);
         }
-        return system.backend().luSolve(system, rhs);
+        return system.backend().choleskySolve(l, rhs);
     }
 
     /** R ← (R + Rᵀ)/2; a + b = b + a exactly in floating point, so the result is exactly symmetric. */

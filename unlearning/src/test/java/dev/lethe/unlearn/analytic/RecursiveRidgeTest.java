@@ -171,6 +171,28 @@ class RecursiveRidgeTest {
     }
 
     @Test
+    void unlearnsBatchesLargerThanTheDimensionInOneSolve() {
+        // A 300×300 system: large enough that a threaded LU would need more than the JVM's default
+        // thread stack; the Cholesky solve does not.
+        int[] forget = randomSubset(300, 12);
+        try (RecursiveRidge ridge = learned(all(N), N)) {
+            apply(ridge, forget, forget.length, false);
+            assertRetrained(ridge, without(all(N), forget), "after 300 samples in one batch");
+        }
+    }
+
+    @Test
+    void refusesToUnlearnWhatWasNeverLearned() {
+        try (RecursiveRidge ridge = new RecursiveRidge(D, CLASSES, GAMMA)) {
+            int[] idx = all(5);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ridge.unlearn(rows(x, idx), y(idx)));
+            assertTrue(e.getMessage().contains("not all learned"), e.getMessage());
+            assertEquals(1 / GAMMA, ridge.R().get(0, 0), "the state is unchanged");
+        }
+    }
+
+    @Test
     void anyBatchSplitOfARequestGivesTheSameResult() {
         int[] forget = randomSubset(60, 9);
         List<RecursiveRidge> results = new ArrayList<>();
