@@ -99,7 +99,8 @@ public final class AnalyticHead implements AutoCloseable {
 
     /**
      * {@link #fit(Module, ModelSpec, Dataset, int, double, long, Progress)} in batches of
-     * {@code batchSize} images. R and W are the closed form of the ridge regression over all of
+     * {@code batchSize} images (one progress step per batch; there is no loss to report, so it
+     * reports 0). R and W are the closed form of the ridge regression over all of
      * {@code data}, which the recursive learning of UNLEARNING.md reaches from R₀ = I/γ, W₀ = 0;
      * they are solved from the accumulated normal equations ({@link NormalEquations}), a quarter
      * of the recursion's cost.
@@ -181,6 +182,15 @@ public final class AnalyticHead implements AutoCloseable {
             }
             progress.end("forgot " + sorted.length + " samples; " + count() + " remain learned");
         }
+    }
+
+    /**
+     * Checks that {@code indices} could be unlearned from this head with {@code data}: each in
+     * range, appearing once and currently learned; a {@link BadRequestException} naming the first
+     * offending index otherwise. {@link #unlearn} checks the same before changing anything.
+     */
+    public void requireLearned(Dataset data, int[] indices) {
+        checkedRequest(data, indices);
     }
 
     /** The request's indices, sorted, after checking each is in range, unique and learned. */

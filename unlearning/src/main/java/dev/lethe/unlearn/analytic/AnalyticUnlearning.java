@@ -55,6 +55,7 @@ public final class AnalyticUnlearning implements Unlearner {
                     + "with `lethe analytic fit`");
         }
         int[] forget = request.forget().indices();
+        original.analytic().requireLearned(request.data(), forget); // before the costly copy
         int[] before = learnedPerClass(original.analytic(), request);
         TrainedModel model = original.copy();
         AnalyticHead head = model.analytic();
