@@ -25,9 +25,11 @@ import java.util.Arrays;
  * any batch split and any sequence of requests, up to round-off.
  *
  * <p>Numerics: K is never formed. The b×b system is solved for the gain G = K·X R by a Cholesky
- * factorisation, the system being symmetric positive-definite in both directions (see
- * {@link #solve}). (OpenBLAS's threaded LU, {@code dgesv}, also needs more stack than a JVM
- * thread has by default once b reaches a few hundred, so LU is not an option here.) The
+ * factorisation, the system being symmetric positive-definite in both directions: I + X R Xᵀ ⪰ I,
+ * and the eigenvalues of I − X_u R X_uᵀ are 1 minus leverages that γ &gt; 0 keeps below 1, so a
+ * failed factorisation means the samples were not all learned and is reported as such. (LU is
+ * not an option: OpenBLAS's threaded {@code dgesv} needs more stack than a JVM thread has by
+ * default once b reaches a few hundred.) The
  * updated R times Xᵀ is exactly Gᵀ: (R ∓ R Xᵀ K X R) Xᵀ = R Xᵀ K (K⁻¹ ∓ X R Xᵀ) = R Xᵀ K, and
  * R Xᵀ K = (K X R)ᵀ as K and R are symmetric; so the W step costs O(b·d·K) instead of another
  * O(d²·b) product. R is symmetrised after each update, (R + Rᵀ)/2, so round-off cannot drift it
@@ -155,13 +157,7 @@ public final class RecursiveRidge implements AutoCloseable {
         }
     }
 
-    /**
-     * K·rhs for K = system⁻¹ by a Cholesky factorisation: I + X R Xᵀ ⪰ I when learning, and
-     * I − X R Xᵀ is positive-definite when unlearning learned samples (its eigenvalues are 1 minus
-     * the samples' leverages, which γ &gt; 0 keeps below 1). A failed factorisation therefore means
-     * the samples were not all learned (or the downdate is numerically singular); it is reported,
-     * never turned into a wrong state.
-     */
+    /** K·rhs for K = system⁻¹ by a Cholesky factorisation (see the class comment); a failure changes nothing. */
     private static Tensor solve(Tensor system, Tensor rhs, int sign) {
         Tensor l;
         try {
