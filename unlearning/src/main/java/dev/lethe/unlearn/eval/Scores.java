@@ -97,6 +97,23 @@ public record Scores(double forgetAccuracy, double retainAccuracy, double testAc
         return perClassTestAccuracy.clone();
     }
 
+    /** Equal when every metric is equal (NaN equal to NaN), the per-class accuracies compared by value. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scores s && Double.compare(forgetAccuracy, s.forgetAccuracy) == 0
+                && Double.compare(retainAccuracy, s.retainAccuracy) == 0
+                && Double.compare(testAccuracy, s.testAccuracy) == 0
+                && Double.compare(forgottenClassTestAccuracy, s.forgottenClassTestAccuracy) == 0
+                && Double.compare(miaEfficacy, s.miaEfficacy) == 0
+                && Arrays.equals(perClassTestAccuracy, s.perClassTestAccuracy);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(forgetAccuracy, retainAccuracy, testAccuracy, forgottenClassTestAccuracy,
+                miaEfficacy, Arrays.hashCode(perClassTestAccuracy));
+    }
+
     private static int[] firstIndices(int n) {
         int[] out = new int[n];
         Arrays.setAll(out, i -> i);

@@ -149,7 +149,6 @@ class MembershipInferenceTest {
         double expected = Double.parseDouble(reference.metadata().get("efficacy"));
         assertEquals(expected, efficacy, 100.0 * differ / forget.length + 1e-9);
         assertTrue(differ <= 3, differ + " forget samples predicted differently");
-        assertEquals(efficacy, MembershipInference.efficacy(members, nonMembers, forget), 0.0);
     }
 
     @Test
