@@ -14,6 +14,7 @@ package libsvm;
  * (no per-class weights), {@code solve_c_svc} starts from α = 0 with p = −1, and the support
  * vectors (α ≠ 0) of the first class precede those of the second.
  */
+@SuppressWarnings("auxiliaryclass") // Solver is declared in LIBSVM's svm.java
 public final class OneFeatureSvc {
     /** The budget of the row cache in {@link OneFeatureSvcQ}, in MB (the column cache takes {@code cache_size}). */
     private static final double ROW_CACHE_MB = 64;

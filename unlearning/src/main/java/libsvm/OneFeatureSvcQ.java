@@ -22,6 +22,8 @@ import java.util.Map;
  * <p>It lives in package {@code libsvm} because LIBSVM's {@code QMatrix}, {@code Cache} and
  * {@code Solver} are package-private.
  */
+@SuppressWarnings("auxiliaryclass") // QMatrix and Cache are declared in LIBSVM's svm.java (javac still
+// notes the two uses in declarations, which the annotation cannot reach)
 final class OneFeatureSvcQ extends QMatrix {
     private final double gamma;
     private final byte[] y;

@@ -39,7 +39,10 @@ public final class MembershipAttack {
         return orientation() * libsvmDecisionValue(confidence);
     }
 
-    /** Whether the attack says {@code confidence} belongs to a training member; the same answer as {@code svm_predict}. */
+    /**
+     * Whether the attack says {@code confidence} belongs to a training member: the answer
+     * {@code svm_predict} gives.
+     */
     public boolean isMember(double confidence) {
         double f;
         if (confidence >= 0 && confidence <= 1) {

@@ -34,6 +34,7 @@ public final class Predictions {
      *
      * @throws IllegalArgumentException when the logits are not [batch, K] or a label is ≥ K
      */
+    @SuppressWarnings("try") // NoGrad and MemoryScope act by being open
     public static Predictions of(Module classifier, Dataset data, int batchSize) {
         int n = data.size();
         int[] labels = data.labels();

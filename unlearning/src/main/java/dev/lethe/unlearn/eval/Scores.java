@@ -50,7 +50,8 @@ public record Scores(double forgetAccuracy, double retainAccuracy, double testAc
         Predictions forgetPredictions = train.subset(forget);
         Predictions retainPredictions = train.subset(retain);
 
-        boolean[] forgotten = new boolean[Math.max(test.numClasses(), train.numClasses())];
+        boolean[] forgotten = new boolean[Math.max(request.data().numClasses(),
+                Math.max(test.numClasses(), train.numClasses()))];
         int[] forgottenClasses = request.forgottenClasses();
         for (int c : forgottenClasses) {
             forgotten[c] = true;

@@ -20,7 +20,10 @@ public final class ReportFiles {
     private ReportFiles() {
     }
 
-    /** Writes the report of {@code r} into {@code dir}; an {@link UncheckedIOException} names the directory on failure. */
+    /**
+     * Writes the report of {@code r} into {@code dir}; on failure an {@link UncheckedIOException}
+     * names the directory.
+     */
     public static void write(ScenarioReport r, Path dir) {
         try {
             Files.createDirectories(dir);

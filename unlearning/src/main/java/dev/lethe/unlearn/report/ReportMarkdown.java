@@ -110,7 +110,8 @@ public final class ReportMarkdown {
         for (MethodRow row : rows) {
             UnlearningRecord record = row.record();
             cells.add(List.of(row.method(), Decimals.two(row.scores().forgottenClassTestAccuracy()),
-                    Decimals.of(row.klToRetrain(), 4), record == null ? Decimals.MISSING : Decimals.two(record.passes()),
+                    Decimals.of(row.klToRetrain(), 4),
+                    record == null ? Decimals.MISSING : Decimals.two(record.passes()),
                     record == null ? Decimals.MISSING : Long.toString(record.parametersChanged())));
         }
         table(md, List.of("method", "forgotten-class test-acc", "KL to retrain", "passes", "parameters changed"),

@@ -26,7 +26,8 @@ public final class ReportTable {
         for (MethodRow r : rows) {
             cells.add(new String[] {r.method(), Decimals.two(r.scores().forgetAccuracy()),
                     Decimals.two(r.scores().retainAccuracy()), Decimals.two(r.scores().testAccuracy()),
-                    Decimals.two(r.scores().miaEfficacy()), Decimals.two(r.rteSeconds()), Decimals.two(r.averageGap())});
+                    Decimals.two(r.scores().miaEfficacy()), Decimals.two(r.rteSeconds()),
+                    Decimals.two(r.averageGap())});
         }
         String[] header = new String[HEADERS.size() + 1];
         header[0] = "method";

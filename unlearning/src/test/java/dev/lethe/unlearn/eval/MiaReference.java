@@ -20,13 +20,15 @@ import java.util.Map;
  */
 record MiaReference(Map<String, double[]> arrays, Map<String, String> metadata) {
     /** Reads {@code /reference/mia.safetensors} from the test class path. */
+    @SuppressWarnings("try") // the scope frees the tensors read
     static MiaReference load() {
         URL url = MiaReference.class.getResource("/reference/mia.safetensors");
         if (url == null) {
             throw new IllegalStateException("missing test resource reference/mia.safetensors; run "
                     + "tools/reference/make_mia_references.py");
         }
-        try (MemoryScope scope = MemoryScope.open(); SafeTensorsFile file = SafeTensorsFile.read(Path.of(url.toURI()))) {
+        try (MemoryScope scope = MemoryScope.open();
+             SafeTensorsFile file = SafeTensorsFile.read(Path.of(url.toURI()))) {
             Map<String, double[]> arrays = new LinkedHashMap<>();
             file.tensors().forEach((name, t) -> arrays.put(name, t.toDoubleArray()));
             return new MiaReference(arrays, Map.copyOf(file.metadata()));
