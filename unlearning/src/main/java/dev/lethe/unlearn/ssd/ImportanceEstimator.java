@@ -113,13 +113,10 @@ public final class ImportanceEstimator {
      * pass and off again). The model's weights and buffers are not changed; any gradients it
      * held are freed.
      *
-     * @param data     X, read in file order without augmentation; it must not be empty
+     * @param data     X, read in file order without augmentation
      * @param progress told of each batch
      */
     public LinkedHashMap<String, Tensor> estimate(Module model, Dataset data, Progress progress) {
-        if (data.size() == 0) {
-            throw new IllegalArgumentException("the importance over " + data.source() + " is undefined: it is empty");
-        }
         LinkedHashMap<String, Variable> parameters = model.namedParameters();
         boolean wasTraining = model.isTraining();
         Map<Variable, Boolean> wasRequired = new LinkedHashMap<>();

@@ -92,6 +92,7 @@ public final class SelectiveDampening {
             return n;
         }
 
+        /** A copy of the factors of the selected scalars. */
         @Override
         public double[] factors() {
             return factors.clone();

@@ -68,6 +68,7 @@ public final class SelectiveSynapticDampening implements Unlearner {
         h.requireAllUsed(name());
     }
 
+    /** {@code ssd}. */
     @Override
     public String name() {
         return "ssd";
