@@ -145,6 +145,7 @@ public final class ImportanceEstimator {
     }
 
     /** One gradient per batch; returns B. */
+    @SuppressWarnings("try") // the step's scope frees what it allocates without being named
     private long batchPass(Module model, Dataset data, GradientAccumulator sums, Progress progress) {
         try (DataLoader loader = new DataLoader(data, batchSize); DataLoader.Epoch epoch = loader.epoch(0)) {
             progress.begin(label(data), epoch.batches());
@@ -162,6 +163,7 @@ public final class ImportanceEstimator {
     }
 
     /** One gradient per sample (batches of one, read {@code batchSize} at a time); returns n. */
+    @SuppressWarnings("try") // the step's scope frees what it allocates without being named
     private long samplePass(Module model, Dataset data, GradientAccumulator sums, Progress progress) {
         try (DataLoader loader = new DataLoader(data, batchSize); DataLoader.Epoch epoch = loader.epoch(0)) {
             progress.begin(label(data), epoch.batches());

@@ -104,6 +104,7 @@ public final class SelectiveDampening {
      * name, a tensor of that parameter's shape (an IllegalArgumentException names the first that
      * does not); nothing is written before all are checked.
      */
+    @SuppressWarnings("try") // the scope frees the staging tensor without being named
     public Outcome apply(Module model, Map<String, Tensor> importanceData, Map<String, Tensor> importanceForget) {
         LinkedHashMap<String, Variable> parameters = model.namedParameters();
         for (Map.Entry<String, Variable> e : parameters.entrySet()) {

@@ -97,6 +97,7 @@ public final class SelectiveSynapticDampening implements Unlearner {
      * mode; its buffers (BatchNorm statistics, {@code num_batches_tracked}) and every unselected
      * weight are bit for bit the original's.
      */
+    @SuppressWarnings("try") // the scope frees the importances without being named
     @Override
     public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
         long start = System.nanoTime();

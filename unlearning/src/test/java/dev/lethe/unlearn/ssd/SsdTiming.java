@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * per-sample estimator over 6,000 images, and a whole unlearning call for a random 10% forget
  * set. Each is run three times, interleaved with the training epochs, and the fastest run
  * counts (the machine may be shared; wall and process CPU seconds are both shown). Off by
- * default (it needs the data and a few minutes); run with {@code -Dlethe.timing=ssd}.
+ * default (it needs the data and a few minutes); run with {@code -Dlethe.timing=ssd}, and on a
+ * machine other jobs share add {@code -Dlethe.threads=1}: oversubscribed BLAS and pool threads
+ * make multi-threaded timings there swing by an order of magnitude.
  */
 @SuppressWarnings("try") // MemoryScope blocks free what they allocate without naming the scope
 class SsdTiming {
