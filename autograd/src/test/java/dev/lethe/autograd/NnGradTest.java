@@ -146,6 +146,28 @@ class NnGradTest {
         assertEquals(expect / 2, loss, 1e-12);
     }
 
+    /**
+     * A float32 sample classified with margin 40 (p_t rounds to 1): the true class must get
+     * −Σ_{c≠t} p_c, not p_t − 1 = 0, with label smoothing 0 and 0.1 (where it is ε(1 − 1/C) − Σ_{c≠t} p_c).
+     */
+    @Test
+    void crossEntropyKeepsTheGradientOfConfidentSamples() {
+        for (double eps : new double[] {0.0, 0.1}) {
+            Variable z = Variable.parameter(Tensor.of(new float[] {40f, 0f, 0f}, 1, 3));
+            z.crossEntropy(labels(0), eps).backward();
+            double[] g = z.grad().toDoubleArray();
+            double q = Math.exp(-40) / (1 + 2 * Math.exp(-40));
+            double other = q - eps / 3;
+            double target = -2 * q + eps * 2 / 3;
+            // float32 round-off of the stored value, and 1e-5 of the small term
+            assertEquals(other, g[1], Math.abs(other) * 1e-6 + q * 1e-5, "eps " + eps + " other class");
+            assertEquals(target, g[0], Math.abs(target) * 1e-6 + 2 * q * 1e-5, "eps " + eps + " true class");
+            if (eps == 0) {
+                assertTrue(g[0] < 0, "the true class's gradient must not round to 0, got " + g[0]);
+            }
+        }
+    }
+
     @Test
     void crossEntropyChecksTargets() {
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,

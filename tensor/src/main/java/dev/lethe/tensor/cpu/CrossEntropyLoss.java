@@ -10,7 +10,9 @@ import dev.lethe.tensor.Tensor;
  * Fused cross-entropy of logits [N, C] against class targets [N] with label smoothing ε, mean
  * over the batch, exactly as {@code torch.nn.functional.cross_entropy}:
  * {@code loss = mean_n[(1−ε)·(−log p[n,t_n]) + ε·mean_c(−log p[n,c])]}, with log p the row-wise
- * log-softmax. Backward uses {@code ∂loss/∂z[n,c] = (p[n,c] − (1−ε)·[c = t_n] − ε/C) / N}.
+ * log-softmax. Backward uses {@code ∂loss/∂z[n,c] = (p[n,c] − (1−ε)·[c = t_n] − ε/C) / N}, the
+ * target's term p_t − 1 taken as −Σ_{c≠t} p_c when p_t &gt; ½ so that confident samples keep their
+ * gradient (see {@link #pTargetMinusOne}).
  */
 final class CrossEntropyLoss {
     private CrossEntropyLoss() {
@@ -61,15 +63,30 @@ final class CrossEntropyLoss {
                 double[] row = new double[c];
                 for (int i = s; i < e; i++) {
                     io.load(lp.storage, type, lp.offset + i * c, 1, row, 0, c);
+                    int target = (int) t[i];
+                    double pTarget = Math.exp(row[target]);
+                    double others = 0;
                     for (int j = 0; j < c; j++) {
-                        row[j] = scale * (Math.exp(row[j]) - off);
+                        double p = Math.exp(row[j]);
+                        others += j == target ? 0 : p;
+                        row[j] = scale * (p - off);
                     }
-                    row[(int) t[i]] -= scale * (1 - smoothing);
+                    row[target] = scale * (pTargetMinusOne(pTarget, others) + smoothing - off);
                     io.store(gs, type, i * c, 1, row, 0, c);
                 }
             });
         }
         return grad;
+    }
+
+    /**
+     * p_t − 1 for the target's probability p_t, given Σ_{j≠t} p_j. For a confident sample p_t
+     * rounds to 1 (in float32 once the margin exceeds ~17, in double ~37) and p_t − 1 would be 0,
+     * losing the true-class gradient while the other classes keep theirs; −Σ_{j≠t} p_j is the same
+     * number without the cancellation. Below p_t = ½ the direct difference is exact enough.
+     */
+    static double pTargetMinusOne(double pTarget, double others) {
+        return pTarget > 0.5 ? -others : pTarget - 1;
     }
 
     /** The targets as longs, after checking dtype, shape, range and the smoothing factor. */

@@ -67,6 +67,46 @@ class CrossEntropyLossTest {
         }
     }
 
+    /**
+     * Rows [m, 0, 0, 0] with target 0: the other classes get q = e^−m / (1 + 3e^−m) each and the
+     * target −3q. Computed as p_t − 1, the target's term rounds to 0 once p_t rounds to 1 (m ≳ 17
+     * in float32, 37 in double) while the others keep theirs; every element must stay within
+     * float32 round-off of the exact value up to m = 80, and a confident wrong prediction
+     * (target 1) must still get p_t − 1 ≈ −1.
+     */
+    @Test
+    void confidentSamplesKeepTheTrueClassGradient() {
+        double[] margins = {5, 17, 20, 30, 37, 40, 60, 80};
+        int c = 4;
+        for (DType type : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            double[] z = new double[margins.length * c];
+            double[] want = new double[z.length];
+            long[] t = new long[margins.length];
+            for (int i = 0; i < margins.length; i++) {
+                z[i * c] = margins[i];
+                double q = Math.exp(-margins[i]) / (1 + 3 * Math.exp(-margins[i]));
+                want[i * c] = -3 * q / margins.length;
+                for (int j = 1; j < c; j++) {
+                    want[i * c + j] = q / margins.length;
+                }
+            }
+            Tensor targets = Tensor.of(t, t.length);
+            Tensor logits = Tensor.fromDoubles(z, type, margins.length, c);
+            double[] got = CrossEntropyLoss.backward(1.0, CrossEntropyLoss.forward(logits, targets, 0), targets, 0)
+                    .toDoubleArray();
+            for (int k = 0; k < z.length; k++) {
+                double err = Math.abs(got[k] - want[k]) / Math.abs(want[k]);
+                assertTrue(err < 1e-5, type + " margin " + margins[k / c] + " class " + k % c + ": got " + got[k]
+                        + ", exact " + want[k]);
+            }
+            Tensor wrong = Tensor.of(new long[] {1}, 1);
+            double[] g = CrossEntropyLoss.backward(1.0, CrossEntropyLoss.forward(Tensor.fromDoubles(
+                    new double[] {80, 0, 0, 0}, type, 1, c), wrong, 0), wrong, 0).toDoubleArray();
+            assertEquals(1.0, g[0], 1e-6, type + " confident wrong prediction, predicted class");
+            assertEquals(-1.0, g[1], 1e-6, type + " confident wrong prediction, target");
+        }
+    }
+
     @Test
     void badTargetsAreNamed() {
         Tensor z = Tensor.zeros(DType.FLOAT32, 3, 4);

@@ -1,0 +1,45 @@
+package dev.lethe.unlearn.baseline;
+
+import dev.lethe.train.Progress;
+import dev.lethe.unlearn.Hyperparameters;
+import dev.lethe.unlearn.TrainedModel;
+import dev.lethe.unlearn.Unlearner;
+import dev.lethe.unlearn.UnlearningRequest;
+import dev.lethe.unlearn.UnlearningResult;
+
+/**
+ * Gradient ascent on the forget set (UNLEARNING.md, ga; Thudi et al. 2022): the loss
+ * {@code −mean CE} on D_f only, in training mode; it needs no retained data.
+ *
+ * <p>Keys and defaults ({@link FineTuningSettings}): {@code lr} 1e-4, {@code epochs} 5, and, as
+ * in the reference code, which gives every method the same optimizer, {@code momentum} 0.9 and
+ * {@code weight_decay} 5e-4; {@code batch_size} 128, {@code seed} 0.
+ */
+public final class GradientAscent implements Unlearner {
+    /** The method's name. */
+    public static final String NAME = "ga";
+    /** UNLEARNING.md's values. */
+    public static final FineTuningSettings DEFAULTS = new FineTuningSettings(1e-4, 0.9, 5e-4, 5, 128, 0);
+
+    private final FineTuningSettings settings;
+
+    /** Reads the settings from {@code h}; any other key is an error. */
+    public GradientAscent(Hyperparameters h) {
+        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        h.requireAllUsed(NAME);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
+        UnlearningRun run = new UnlearningRun(original);
+        TrainedModel model = run.workingCopy();
+        long seen = new FineTuning(settings).pass(DataPass.ascending("forget", request.forgetData()))
+                .run(model.network(), progress);
+        return run.finish(NAME, model, (double) seen / request.data().size(), settings.statistics());
+    }
+}

@@ -1,0 +1,85 @@
+package dev.lethe.unlearn.salun;
+
+import dev.lethe.data.Dataset;
+import dev.lethe.tensor.MemoryScope;
+import dev.lethe.tensor.Tensor;
+import dev.lethe.train.Progress;
+import dev.lethe.unlearn.Hyperparameters;
+import dev.lethe.unlearn.TrainedModel;
+import dev.lethe.unlearn.Unlearner;
+import dev.lethe.unlearn.UnlearningRequest;
+import dev.lethe.unlearn.UnlearningResult;
+import dev.lethe.unlearn.baseline.FineTuning;
+import dev.lethe.unlearn.baseline.FineTuningSettings;
+import dev.lethe.unlearn.baseline.GradientMask;
+import dev.lethe.unlearn.baseline.RandomLabels;
+import dev.lethe.unlearn.baseline.UnlearningRun;
+import java.util.LinkedHashMap;
+
+/**
+ * Saliency unlearning, SalUn (Fan et al., ICLR 2024; UNLEARNING.md, salun): the weight saliency
+ * over D_f at the original weights ({@link SaliencyMap}), its top-{@code ratio} mask
+ * ({@link SaliencyMask}), then random-label fine-tuning as {@code rl} (each epoch D_f with random
+ * other labels, then D_r with true labels) restricted to the selected weights: gradients
+ * multiplied by the mask, masked-out weights and their momentum restored after every step, so
+ * they stay bit-exactly θ_o ({@link GradientMask}).
+ *
+ * <p>Keys and defaults: {@code ratio} 0.5; {@code lr} 0.013 (the paper's value for random
+ * forgetting), {@code momentum} 0.9, {@code weight_decay} 5e-4, {@code epochs} 10,
+ * {@code batch_size} 256 (also the saliency's batches), {@code seed} 0; and the extension
+ * {@code retain_fraction} in (0, 1] (default 1): each epoch's retain pass visits a fresh seeded
+ * uniform sample of that share of D_r, so that unlearning costs a small fraction of retraining.
+ *
+ * <p>Record statistics: the settings, {@code ratio}, {@code retain_fraction},
+ * {@code threshold} (the k-th largest saliency), {@code selected} (k) and {@code density} (the
+ * share of selected scalars per parameter tensor). Passes count the saliency pass over D_f.
+ */
+public final class SaliencyUnlearning implements Unlearner {
+    /** The method's name. */
+    public static final String NAME = "salun";
+    /** UNLEARNING.md's values. */
+    public static final FineTuningSettings DEFAULTS = new FineTuningSettings(0.013, 0.9, 5e-4, 10, 256, 0);
+    /** The default share of parameters the mask selects. */
+    public static final double DEFAULT_RATIO = 0.5;
+
+    private final FineTuningSettings settings;
+    private final double ratio;
+    private final double retainFraction;
+
+    /** Reads the settings, {@code ratio} and {@code retain_fraction} from {@code h}; any other key is an error. */
+    public SaliencyUnlearning(Hyperparameters h) {
+        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        this.ratio = h.fraction("ratio", DEFAULT_RATIO);
+        this.retainFraction = h.fraction("retain_fraction", 1.0);
+        h.requireAllUsed(NAME);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
+        UnlearningRun run = new UnlearningRun(original);
+        FineTuning loop = new FineTuning(settings);
+        RandomLabels.passes(request, original.spec().numClasses(), retainFraction).forEach(loop::pass);
+        Dataset forget = request.forgetData();
+        TrainedModel model = run.workingCopy();
+        LinkedHashMap<String, Object> statistics = settings.statistics();
+        long seen;
+        try (MemoryScope scope = MemoryScope.open()) {
+            LinkedHashMap<String, Tensor> saliency = SaliencyMap.compute(model.network(), forget,
+                    settings.batchSize(), progress);
+            SaliencyMask mask = SaliencyMask.topK(saliency, ratio);
+            seen = forget.size() + loop.mask(new GradientMask(mask.masks(), original.network()))
+                    .run(model.network(), progress);
+            statistics.put("ratio", ratio);
+            statistics.put("retain_fraction", retainFraction);
+            statistics.put("threshold", (double) mask.threshold());
+            statistics.put("selected", mask.selected());
+            statistics.put("density", mask.density());
+        }
+        return run.finish(NAME, model, (double) seen / request.data().size(), statistics);
+    }
+}
