@@ -50,8 +50,8 @@ final class AnalyticFitCommand extends LetheCommand {
         try (MemoryScope scope = MemoryScope.open()) {
             TrainedModel m = UnlearningInputs.model(model);
             Hyperparameters h = UnlearningInputs.hyperparameters(model);
-            int d = h.integer("buffer_size", m.spec().arch().equals("mlp") ? 2048 : 8192, 1);
-            double gamma = h.positive("gamma", 0.1);
+            int d = h.integer("buffer_size", AnalyticHead.defaultBufferSize(m.spec()), 1);
+            double gamma = h.positive("gamma", AnalyticHead.DEFAULT_GAMMA);
             h.requireAllUsed("analytic fit");
             Dataset train = UnlearningInputs.data(data, m.spec(), console);
             long t0 = System.nanoTime();

@@ -16,6 +16,7 @@ import dev.lethe.unlearn.UnlearningMethods;
 import dev.lethe.unlearn.UnlearningRequest;
 import dev.lethe.unlearn.analytic.AnalyticHead;
 import dev.lethe.unlearn.eval.Scores;
+import dev.lethe.unlearn.report.ContinualStep;
 import dev.lethe.unlearn.report.MethodRow;
 import dev.lethe.unlearn.report.ReportFiles;
 import dev.lethe.unlearn.report.ReportJson;
@@ -189,9 +190,10 @@ final class DemoCommand extends LetheCommand {
     }
 
     private TrainedModel withAnalyticHead(TrainedModel original, Dataset train, Progress progress) {
-        int d = original.spec().arch().equals("mlp") ? 2048 : 8192;
+        int d = AnalyticHead.defaultBufferSize(original.spec());
         long t0 = System.nanoTime();
-        AnalyticHead head = AnalyticHead.fit(original.network(), original.spec(), train, d, 0.1, seed, progress);
+        AnalyticHead head = AnalyticHead.fit(original.network(), original.spec(), train, d, AnalyticHead.DEFAULT_GAMMA,
+                seed, progress);
         console.err().printf(Locale.ROOT, "fitted the analytic head (buffer %d, γ 0.1) for acu in %.1f s%n", d,
                 (System.nanoTime() - t0) / 1e9);
         return original.withAnalytic(head);
@@ -206,7 +208,8 @@ final class DemoCommand extends LetheCommand {
         Scores before = runner.score(original.withAnalytic(null), request);
         List<MethodRow> rows = runner.run(original, request, choices);
         String kind = forget.startsWith("class:") ? "class-wise" : "random";
-        return ScenarioReport.single(kind, arch, train.source(), set.description(), before, rows);
+        return ScenarioReport.of(kind, arch, "fashion-mnist", set.description(), FashionMnist.CLASS_NAMES, before,
+                rows);
     }
 
     private ScenarioReport continual(ScenarioRunner runner, TrainedModel original, Dataset train,
@@ -237,7 +240,12 @@ final class DemoCommand extends LetheCommand {
         UnlearningRequest first = UnlearningRequest.of(train, requests.get(0));
         Scores before = runner.score(original.withAnalytic(null), first);
         List<List<MethodRow>> steps = runner.runSequence(original, train, requests, choices);
-        return ScenarioReport.continual(arch, train.source(), forget, before, steps,
-                requests.stream().map(ForgetSet::description).toList());
+        List<ContinualStep> continualSteps = new ArrayList<>();
+        for (int k = 0; k < steps.size(); k++) {
+            continualSteps.add(new ContinualStep(k + 1, requests.get(k).description(), steps.get(k)));
+        }
+        String sequence = requests.size() + " × " + (forget.startsWith("class:") ? "class" : forget);
+        return new ScenarioReport("continual", arch, "fashion-mnist", sequence, FashionMnist.CLASS_NAMES, before,
+                steps.get(steps.size() - 1), continualSteps);
     }
 }

@@ -102,8 +102,8 @@ final class EvalCommand extends LetheCommand {
                 rows.add(new MethodRow(name, scores, Double.NaN, Double.NaN, Double.NaN, record(name)));
             }
             String kind = forget.startsWith("class:") ? "class-wise" : forget.startsWith("random:") ? "random" : "custom";
-            ScenarioReport report = ScenarioReport.single(kind, m.spec().arch(), train.source(), set.description(),
-                    null, rows);
+            ScenarioReport report = ScenarioReport.of(kind, m.spec().arch(), train.source(), set.description(),
+                    List.of(), null, rows);
             console.out().print(json ? ReportJson.render(report) + "\n" : ReportTable.render(rows));
         }
     }

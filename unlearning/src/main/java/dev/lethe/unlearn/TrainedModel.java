@@ -79,7 +79,7 @@ public record TrainedModel(ModelSpec spec, Module network, TrainingRecipe recipe
             t.close();
         }
         if (analytic != null) {
-            analytic.release();
+            analytic.close();
         }
     }
 

@@ -196,8 +196,8 @@ public final class ImportanceEstimator {
     }
 
     private String label(Dataset data) {
-        return "importance (" + loss.name().toLowerCase(Locale.ROOT) + ", " + estimator.name().toLowerCase(Locale.ROOT)
-                + ") over " + data.source();
+        return String.format(Locale.ROOT, "importance (%s, %s) over %,d samples", loss.name().toLowerCase(Locale.ROOT),
+                estimator.name().toLowerCase(Locale.ROOT), data.size());
     }
 
     private static String summary(long terms, int samples, long start) {
