@@ -22,6 +22,7 @@ import dev.lethe.unlearn.report.ReportFiles;
 import dev.lethe.unlearn.report.ReportJson;
 import dev.lethe.unlearn.report.ReportTable;
 import dev.lethe.unlearn.report.ScenarioReport;
+import dev.lethe.unlearn.report.SeedAverage;
 import dev.lethe.unlearn.scenario.MethodChoice;
 import dev.lethe.unlearn.scenario.ScenarioRunner;
 import java.nio.file.Path;
@@ -81,6 +82,11 @@ final class DemoCommand extends LetheCommand {
             description = "Seed of training and of every method (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+            description = "Run N times with seeds S, S+1, ... and report the mean (each run's report goes to "
+                    + "DIR/seed-S; default: ${DEFAULT-VALUE}).")
+    private int seeds;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where to write the report (default: lethe-out/<timestamp>/).")
     private Path out;
@@ -110,6 +116,9 @@ final class DemoCommand extends LetheCommand {
         if (!forget.startsWith("class:") && !forget.startsWith("random:")) {
             throw usage("--forget must be class:K[,K2...] or random:FRACTION[:SEED] for the demo, got '" + forget + "'");
         }
+        if (seeds < 1) {
+            throw usage("--seeds must be >= 1, got " + seeds);
+        }
         if (epochs != null && epochs < 1) {
             throw usage("--epochs must be >= 1, got " + epochs);
         }
@@ -135,30 +144,65 @@ final class DemoCommand extends LetheCommand {
             if (epochs != null || quick) {
                 recipe = recipe.with("epochs", Integer.toString(epochs != null ? epochs : 3));
             }
-            Progress progress = Progress.forConsole(console.err(), 1_000_000);
-            console.err().printf(Locale.ROOT, "training %s on %s (%,d images; test %,d) for %d epochs: %s; seed %d, "
-                    + "%d threads%n", spec, train.source(), train.size(), test.size(), recipe.epochs(),
-                    recipe.describe(), seed, CpuThreads.threads());
-            long t0 = System.nanoTime();
-            Module network = recipe.train(spec, train, seed, progress);
-            TrainedModel original = TrainedModel.of(spec, network, recipe, seed);
-            console.err().printf(Locale.ROOT, "trained in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            if (choices.stream().anyMatch(m -> m.name().equals("acu"))) {
-                original = withAnalyticHead(original, train, progress);
+            List<ScenarioReport> runs = new ArrayList<>();
+            List<Long> seedList = new ArrayList<>();
+            for (int i = 0; i < seeds; i++) {
+                long s = seed + i;
+                if (seeds > 1) {
+                    console.err().printf(Locale.ROOT, "%n== seed %d (%d of %d) ==%n", s, i + 1, seeds);
+                }
+                ScenarioReport report = runOnce(spec, recipe, train, test, choices, s);
+                if (seeds > 1) {
+                    ReportFiles.write(report, dir.resolve("seed-" + s));
+                }
+                runs.add(report);
+                seedList.add(s);
             }
-            ScenarioRunner runner = new ScenarioRunner(test, recipe.evalBatchSize(), progress,
-                    line -> console.err().println("  " + line));
-            ScenarioReport report = scenario.equals("continual")
-                    ? continual(runner, original, train, choices)
-                    : once(runner, original, train, choices);
+            ScenarioReport report = seeds > 1 ? SeedAverage.of(runs, seedList) : runs.get(0);
             ReportFiles.write(report, dir);
             if (json) {
                 console.out().println(ReportJson.render(report));
             } else {
+                if (seeds > 1) {
+                    console.out().printf(Locale.ROOT, "mean of seeds %s:%n", seedList);
+                }
                 console.out().print(ReportTable.render(report.rows()));
                 console.out().printf(Locale.ROOT, "%nwrote %s (report.md, report.json, charts) in %.0f s%n", dir,
                         (System.nanoTime() - start) / 1e9);
             }
+        }
+    }
+
+    /** Trains the original with {@code seed}, attaches ACU's head if needed, and runs the scenario. */
+    private ScenarioReport runOnce(ModelSpec spec, TrainingRecipe recipe, Dataset train, Dataset test,
+                                   List<MethodChoice> choices, long seed) throws Exception {
+        Progress progress = Progress.forConsole(console.err(), 1_000_000);
+        console.err().printf(Locale.ROOT, "training %s on %s (%,d images; test %,d) for %d epochs: %s; seed %d, "
+                + "%d threads%n", spec, train.source(), train.size(), test.size(), recipe.epochs(),
+                recipe.describe(), seed, CpuThreads.threads());
+        long t0 = System.nanoTime();
+        Module network = recipe.train(spec, train, seed, progress);
+        TrainedModel original = TrainedModel.of(spec, network, recipe, seed);
+        console.err().printf(Locale.ROOT, "trained in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        if (choices.stream().anyMatch(m -> m.name().equals("acu"))) {
+            original = withAnalyticHead(original, train, seed, progress);
+        }
+        ScenarioRunner runner = new ScenarioRunner(test, recipe.evalBatchSize(), progress,
+                line -> console.err().println("  " + line));
+        // The fine-tuning methods draw data orders and labels: they take the run's seed. Retrain
+        // repeats the original's run (its seed), and SSD and ACU draw nothing.
+        List<MethodChoice> seeded = new ArrayList<>();
+        for (MethodChoice m : choices) {
+            Hyperparameters h = m.hyperparameters();
+            boolean draws = List.of("ft", "ga", "rl", "l1", "salun").contains(m.name());
+            seeded.add(new MethodChoice(m.name(), draws && !h.has("seed") ? h.with("seed", seed) : h));
+        }
+        try {
+            return scenario.equals("continual")
+                    ? continual(runner, original, train, seeded, seed)
+                    : once(runner, original, train, seeded);
+        } finally {
+            original.release();
         }
     }
 
@@ -189,7 +233,7 @@ final class DemoCommand extends LetheCommand {
         return out;
     }
 
-    private TrainedModel withAnalyticHead(TrainedModel original, Dataset train, Progress progress) {
+    private TrainedModel withAnalyticHead(TrainedModel original, Dataset train, long seed, Progress progress) {
         int d = AnalyticHead.defaultBufferSize(original.spec());
         long t0 = System.nanoTime();
         AnalyticHead head = AnalyticHead.fit(original.network(), original.spec(), train, d, AnalyticHead.DEFAULT_GAMMA,
@@ -213,7 +257,7 @@ final class DemoCommand extends LetheCommand {
     }
 
     private ScenarioReport continual(ScenarioRunner runner, TrainedModel original, Dataset train,
-                                     List<MethodChoice> choices) throws Exception {
+                                     List<MethodChoice> choices, long seed) throws Exception {
         List<ForgetSet> requests = new ArrayList<>();
         if (forget.startsWith("class:")) {
             for (String c : forget.substring(6).split(",")) {
