@@ -4,6 +4,10 @@ import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntSupplier;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -17,6 +21,18 @@ import org.bytedeco.openblas.global.openblas;
 final class LinearSolvers {
     private static final byte LOWER = (byte) 'L';
 
+    /**
+     * OpenBLAS's threaded LAPACK puts work arrays on the calling thread's stack: dgesv with a few
+     * hundred rows overflows a JVM thread's default 1 MB stack and kills the process without a
+     * trace. Every LAPACK call therefore runs on this one thread with a 256 MB stack (reserved,
+     * not committed); the caller waits for it, so nothing else about the call changes.
+     */
+    private static final ExecutorService LAPACK_THREAD = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(null, r, "lethe-lapack", 256L << 20);
+        t.setDaemon(true);
+        return t;
+    });
+
     private LinearSolvers() {
     }
 
@@ -25,7 +41,8 @@ final class LinearSolvers {
         String op = "cholesky";
         int n = squareSize(a, "matrix", op);
         Tensor l = a.copy();
-        int info = n == 0 ? 0 : openblas.LAPACKE_dpotrf(openblas.LAPACK_ROW_MAJOR, LOWER, n, doubles(l), n);
+        int info = n == 0 ? 0 : onLapackThread(() -> openblas.LAPACKE_dpotrf(openblas.LAPACK_ROW_MAJOR, LOWER, n,
+                doubles(l), n));
         if (info != 0) {
             l.close();
             throw info > 0
@@ -54,7 +71,8 @@ final class LinearSolvers {
         }
         int info;
         try (Dense dl = Dense.of(l)) {
-            info = openblas.LAPACKE_dpotrs(openblas.LAPACK_ROW_MAJOR, LOWER, n, k, doubles(dl.tensor), n, doubles(x), k);
+            info = onLapackThread(() -> openblas.LAPACKE_dpotrs(openblas.LAPACK_ROW_MAJOR, LOWER, n, k,
+                    doubles(dl.tensor), n, doubles(x), k));
         }
         if (info != 0) {
             x.close();
@@ -74,7 +92,8 @@ final class LinearSolvers {
         }
         int info;
         try (Tensor lu = a.copy(); IntPointer pivots = new IntPointer(n)) {
-            info = openblas.LAPACKE_dgesv(openblas.LAPACK_ROW_MAJOR, n, k, doubles(lu), n, pivots, doubles(x), k);
+            info = onLapackThread(() -> openblas.LAPACKE_dgesv(openblas.LAPACK_ROW_MAJOR, n, k, doubles(lu), n,
+                    pivots, doubles(x), k));
         }
         if (info != 0) {
             x.close();
@@ -84,6 +103,22 @@ final class LinearSolvers {
                     : new IllegalStateException(op + ": LAPACKE_dgesv rejected argument " + -info);
         }
         return x;
+    }
+
+    /** Runs one native LAPACK call on {@link #LAPACK_THREAD} and returns its info code. */
+    private static int onLapackThread(IntSupplier call) {
+        try {
+            return LAPACK_THREAD.submit(call::getAsInt).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for LAPACK", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("LAPACK call failed", cause);
+        }
     }
 
     /** A contiguous float64 tensor's elements as a native pointer at its first element. */

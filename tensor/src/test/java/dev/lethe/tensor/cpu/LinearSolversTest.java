@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.tensor.Backends;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +106,25 @@ class LinearSolversTest {
         assertClose(g.matmul(x), v.toDoubleArray(), 1e-11, "vector right-hand side");
         assertClose(Backends.cpu().choleskySolve(Backends.cpu().cholesky(a), v),
                 naiveSolve(a.toDoubleArray(), v.toDoubleArray(), N, 1), 1e-11, "vector cholesky solve");
+    }
+
+    /**
+     * Systems of hundreds of rows and thousands of right-hand sides: OpenBLAS's threaded dgesv
+     * once overflowed the calling JVM thread's stack at n = 194, k = 64 and killed the process.
+     */
+    @Test
+    void largeSystemsSolveWithoutCrashingTheJvm() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            for (int[] nk : new int[][] {{194, 64}, {512, 2048}}) {
+                Tensor a = spd(nk[0], nk[0]);
+                Tensor b = NnChecks.randn(nk[1], DType.FLOAT64, nk[0], nk[1]);
+                double scale = b.abs().max().item();
+                Tensor lu = LinearSolvers.luSolve(a, b);
+                assertTrue(a.matmul(lu).sub(b).abs().max().item() < 1e-10 * scale, "lu residual at n = " + nk[0]);
+                Tensor ch = LinearSolvers.choleskySolve(LinearSolvers.cholesky(a), b);
+                assertTrue(a.matmul(ch).sub(b).abs().max().item() < 1e-10 * scale, "cholesky residual at n = " + nk[0]);
+            }
+        }
     }
 
     @Test
