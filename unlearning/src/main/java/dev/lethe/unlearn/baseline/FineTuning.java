@@ -75,6 +75,7 @@ public final class FineTuning {
      * the ℓ1 term, and {@code end} with each pass's mean); returns the number of samples it
      * trained on. The model is left in evaluation mode without gradients.
      */
+    @SuppressWarnings("try") // each step's scope frees what the step allocates without being named
     public long run(Module model, Progress progress) {
         if (passes.isEmpty()) {
             throw new IllegalStateException("fine-tuning needs at least one data pass");

@@ -72,6 +72,7 @@ public final class GradientMask {
      * arithmetic, so the values come back bit for bit, signed zeros included).
      * {@code optimizer} was built over {@code params}' values in their order.
      */
+    @SuppressWarnings("try") // the scope frees the selections without being named
     void restoreMaskedOut(Map<String, Variable> params, Optimizer optimizer) {
         Map<String, Tensor> state = optimizer.state();
         int i = 0;

@@ -37,6 +37,7 @@ public record L1Penalty(double gamma, int epochs) {
     }
 
     /** Adds γ_e·sign(θ) to the gradient of every parameter that has one, in place. */
+    @SuppressWarnings("try") // the scope frees the sign tensor without being named
     public void addSubgradient(List<Variable> params, int epoch) {
         double w = weight(epoch);
         if (w == 0) {

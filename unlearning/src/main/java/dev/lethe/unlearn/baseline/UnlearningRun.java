@@ -44,6 +44,7 @@ public final class UnlearningRun {
     }
 
     /** The scalar parameters whose values differ between {@code a} and {@code b} (same architecture). */
+    @SuppressWarnings("try") // the scope frees the comparisons without being named
     public static long parametersChanged(Module a, Module b) {
         Map<String, Variable> pb = b.namedParameters();
         long changed = 0;

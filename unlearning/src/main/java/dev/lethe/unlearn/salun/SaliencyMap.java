@@ -35,6 +35,7 @@ public final class SaliencyMap {
      * @param forget    D_f, in increasing index order
      * @param batchSize samples per batch (&ge; 1; UNLEARNING.md's default is 256)
      */
+    @SuppressWarnings("try") // each batch's scope frees its graph without being named
     public static LinkedHashMap<String, Tensor> compute(Module model, Dataset forget, int batchSize,
                                                         Progress progress) {
         if (batchSize < 1) {

@@ -60,6 +60,7 @@ public final class SaliencyUnlearning implements Unlearner {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope frees the saliency and the mask without being named
     public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
         UnlearningRun run = new UnlearningRun(original);
         FineTuning loop = new FineTuning(settings);

@@ -150,6 +150,36 @@ class BaselineMethodsTest {
                 bits(seed4.model().network()).get("fc1.weight")), "the seed orders the data");
     }
 
+    /** Like the trainer: one phase per epoch, one step per batch of every pass. */
+    @Test
+    void progressReportsEveryEpochAndStep() {
+        List<String> events = new java.util.ArrayList<>();
+        Progress recorder = new Progress() {
+            @Override
+            public void begin(String label, int steps) {
+                events.add(label + " " + steps);
+            }
+
+            @Override
+            public void advance(int images, double loss) {
+                events.add("step");
+            }
+
+            @Override
+            public void end(String summary) {
+                events.add("end " + summary.substring(0, summary.indexOf(',')));
+            }
+        };
+        new RandomLabels(set("epochs", 2, "batch_size", 50)).unlearn(original, forgetClass3, recorder);
+        int f = forgetClass3.forget().size();
+        int batches = (f + 49) / 50 + (TinyProblem.SIZE - f + 49) / 50;
+        assertEquals("epoch 1/2 " + batches, events.get(0));
+        assertEquals(2 * (batches + 2), events.size());
+        assertEquals(batches, events.subList(0, batches + 2).stream().filter("step"::equals).count());
+        assertTrue(events.get(batches + 1).startsWith("end forget (random labels) loss"), events.get(batches + 1));
+        assertEquals("epoch 2/2 " + batches, events.get(batches + 2));
+    }
+
     @Test
     void badHyperparametersAreRejectedNamingTheKey() {
         List<Function<Hyperparameters, Unlearner>> finetuners = List.of(FineTune::new, GradientAscent::new,

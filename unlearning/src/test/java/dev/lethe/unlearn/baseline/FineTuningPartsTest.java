@@ -83,8 +83,8 @@ class FineTuningPartsTest {
             float[] got = direct.grad().toFloatArray();
             assertEquals(0.1f, got[2], "zero weight: no ℓ1 push");
             assertEquals(-0.2f, got[3], "negative zero weight: no ℓ1 push");
-            assertEquals((float) (0.1f + (float) gammaE), got[0]);
-            assertEquals((float) (0.1f - (float) gammaE), got[1]);
+            assertEquals(0.1f + (float) gammaE, got[0]);
+            assertEquals(0.1f - (float) gammaE, got[1]);
         }
     }
 
