@@ -30,6 +30,14 @@ import java.util.LinkedHashMap;
  * {@code retain_fraction} in (0, 1] (default 1): each epoch's retain pass visits a fresh seeded
  * uniform sample of that share of D_r, so that unlearning costs a small fraction of retraining.
  *
+ * <p>Whole-class requests (every training sample of some class forgotten) take shorter defaults,
+ * chosen by a Fashion-MNIST sweep (MLP, class 7; forget accuracy / test accuracy without the
+ * class / passes over D; retrain: 0.00 / 89.70 / 9.0): {@code epochs} 1 and
+ * {@code retain_fraction} 0.3 (0.00 / 89.43 / 0.47), against 10 epochs over all of D_r
+ * (0.00 / 89.54 / 10.1); 1 epoch at 0.1 gave 0.00 / 88.67 / 0.29, 2 epochs at 0.3
+ * 0.00 / 89.49 / 0.84. Random forgetting keeps the paper's 10 full epochs: cut short, it
+ * damages the model (1 epoch at 0.1: 29.4 / 22.7 on a random 10%). Given keys always win.
+ *
  * <p>Record statistics: the settings, {@code ratio}, {@code retain_fraction},
  * {@code threshold} (the k-th largest saliency), {@code selected} (k) and {@code density} (the
  * share of selected scalars per parameter tensor). Passes count the saliency pass over D_f.
@@ -42,15 +50,24 @@ public final class SaliencyUnlearning implements Unlearner {
     /** The default share of parameters the mask selects. */
     public static final double DEFAULT_RATIO = 0.5;
 
+    /** The defaults of whole-class requests (see the class comment). */
+    public static final FineTuningSettings CLASS_WISE_DEFAULTS = new FineTuningSettings(0.013, 0.9, 5e-4, 1, 256, 0);
+    /** The retain share of whole-class requests (see the class comment). */
+    public static final double CLASS_WISE_RETAIN_FRACTION = 0.3;
+
     private final FineTuningSettings settings;
+    private final FineTuningSettings classWiseSettings;
     private final double ratio;
     private final double retainFraction;
+    private final double classWiseRetainFraction;
 
     /** Reads the settings, {@code ratio} and {@code retain_fraction} from {@code h}; any other key is an error. */
     public SaliencyUnlearning(Hyperparameters h) {
         this.settings = FineTuningSettings.read(h, DEFAULTS);
+        this.classWiseSettings = FineTuningSettings.read(h, CLASS_WISE_DEFAULTS);
         this.ratio = h.fraction("ratio", DEFAULT_RATIO);
         this.retainFraction = h.fraction("retain_fraction", 1.0);
+        this.classWiseRetainFraction = h.fraction("retain_fraction", CLASS_WISE_RETAIN_FRACTION);
         h.requireAllUsed(NAME);
     }
 
@@ -63,6 +80,9 @@ public final class SaliencyUnlearning implements Unlearner {
     @SuppressWarnings("try") // the scope frees the saliency and the mask without being named
     public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
         UnlearningRun run = new UnlearningRun(original);
+        boolean wholeClass = request.forgottenClasses().length > 0;
+        FineTuningSettings settings = wholeClass ? classWiseSettings : this.settings;
+        double retainFraction = wholeClass ? classWiseRetainFraction : this.retainFraction;
         FineTuning loop = new FineTuning(settings);
         RandomLabels.passes(request, original.spec().numClasses(), retainFraction).forEach(loop::pass);
         Dataset forget = request.forgetData();

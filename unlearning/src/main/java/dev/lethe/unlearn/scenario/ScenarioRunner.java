@@ -68,7 +68,7 @@ public final class ScenarioRunner {
         List<MethodRow> rows = new ArrayList<>();
         Reference retrain = null;
         for (Unlearner u : unlearners) {
-            UnlearningResult result = u.unlearn(startingPoint(u, original), request, progress);
+            UnlearningResult result = u.unlearn(startingPoint(u, original), request, labelled(progress, u.name()));
             if (retrain == null) {
                 retrain = reference(result, request);
                 rows.add(row(result, retrain.scores, retrain.forget, retrain));
@@ -109,7 +109,7 @@ public final class ScenarioRunner {
             for (Unlearner u : unlearners) {
                 // retrain always starts from scratch; the others go on from their previous model
                 TrainedModel from = current.get(u.name());
-                UnlearningResult result = u.unlearn(from, request, progress);
+                UnlearningResult result = u.unlearn(from, request, labelled(progress, u.name()));
                 if (retrain == null) {
                     retrain = reference(result, cumulative);
                     rows.add(row(result, retrain.scores, retrain.forget, retrain));
@@ -185,6 +185,26 @@ public final class ScenarioRunner {
         System.arraycopy(b, 0, out, a.length, b.length);
         Arrays.sort(out);
         return out;
+    }
+
+    /** {@code progress} with every phase's label prefixed by the method's name. */
+    private static Progress labelled(Progress progress, String method) {
+        return new Progress() {
+            @Override
+            public void begin(String label, int steps) {
+                progress.begin(method + ": " + label, steps);
+            }
+
+            @Override
+            public void advance(int images, double loss) {
+                progress.advance(images, loss);
+            }
+
+            @Override
+            public void end(String summary) {
+                progress.end(summary);
+            }
+        };
     }
 
     /** Frees the native memory of a model nothing refers to any more. */

@@ -48,10 +48,23 @@ class SaliencyUnlearningTest {
      * bit-identical, while the selected ones move. The mask is recomputed here from the original.
      */
     @Test
+    void wholeClassRequestsTakeTheShortDefaultsUnlessGiven() {
+        try (MemoryScope scope = MemoryScope.open()) {
+            Map<String, Object> s = new SaliencyUnlearning(set("batch_size", 32))
+                    .unlearn(original, forgetClass3, Progress.none()).record().statistics();
+            assertEquals(1, s.get("epochs"));
+            assertEquals(0.3, s.get("retain_fraction"));
+            s = new SaliencyUnlearning(set("batch_size", 32, "retain_fraction", 0.5))
+                    .unlearn(original, forgetClass3, Progress.none()).record().statistics();
+            assertEquals(0.5, s.get("retain_fraction"));
+        }
+    }
+
+    @Test
     void maskedOutWeightsStayBitIdenticalAndTheClassIsForgotten() {
         try (MemoryScope scope = MemoryScope.open()) {
             Map<String, int[]> before = bits(original.network());
-            UnlearningResult r = new SaliencyUnlearning(set("ratio", 0.3, "batch_size", 32, "seed", 2))
+            UnlearningResult r = new SaliencyUnlearning(set("ratio", 0.3, "batch_size", 32, "seed", 2, "epochs", 10))
                     .unlearn(original, forgetClass3, Progress.none());
             assertSameBits(before, bits(original.network()), "the original changed");
             SaliencyMask mask = SaliencyMask.topK(SaliencyMap.compute(original.copy().network(),
