@@ -39,6 +39,14 @@ public enum BinaryOp {
             }
         }
     },
+    /** a + b²: a running sum of squares (SSD's importance, the empirical Fisher) in one pass. */
+    ADD_SQUARE("add_square") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i] * b[i]; }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + b[i] * b[i]; }
+    },
+    /** a + |b|: a running sum of magnitudes (LFSSD's importance) in one pass. */
+    ADD_ABS("add_abs") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + Math.abs(b[i]); }
+        void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] + Math.abs(b[i]); }
+    },
     EQ("eq") { void apply(double[] a, double[] b, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
         void apply(float[] a, float[] b, float[] y, int n) { for (int i = 0; i < n; i++) y[i] = a[i] == b[i] ? 1 : 0; }
     },

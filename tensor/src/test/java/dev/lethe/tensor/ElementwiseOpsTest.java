@@ -85,6 +85,17 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void accumulatingOpsAddSquaresAndMagnitudesInPlace() {
+        float[] b = {-3f, 0.5f, 0f, -0f, 2f};
+        Tensor acc = Tensor.of(new float[] {1f, 1f, 1f, 1f, 1f}, 5);
+        acc.zip_(BinaryOp.ADD_SQUARE, Tensor.of(b, 5)).zip_(BinaryOp.ADD_ABS, Tensor.of(b, 5));
+        assertArrayEquals(new float[] {13f, 1.75f, 1f, 1f, 7f}, acc.toFloatArray());
+        Tensor accD = Tensor.of(new double[] {1, 1, 1, 1, 1}, 5);
+        accD.zip_(BinaryOp.ADD_SQUARE, Tensor.of(b, 5).to(DType.FLOAT64));
+        assertArrayEquals(new double[] {10, 1.25, 1, 1, 5}, accD.toDoubleArray());
+    }
+
+    @Test
     void reluKeepsNaNLikePyTorch() {
         Tensor x = Tensor.of(new float[] {Float.NaN, -1, 2}, 3);
         assertArrayEquals(new float[] {Float.NaN, 0, 2}, x.relu().toFloatArray());
