@@ -1,12 +1,9 @@
 package dev.lethe.unlearn.baseline;
 
-import dev.lethe.data.Dataset;
-import dev.lethe.train.Progress;
 import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
-import dev.lethe.unlearn.Unlearner;
 import dev.lethe.unlearn.UnlearningRequest;
-import dev.lethe.unlearn.UnlearningResult;
+import java.util.Map;
 
 /**
  * Fine-tuning on the retained data (UNLEARNING.md, ft; the fine-tuning baseline of Warnecke et
@@ -16,31 +13,22 @@ import dev.lethe.unlearn.UnlearningResult;
  * <p>Keys and defaults ({@link FineTuningSettings}): {@code lr} 0.01, {@code momentum} 0.9,
  * {@code weight_decay} 5e-4, {@code epochs} 10, {@code batch_size} 128, {@code seed} 0.
  */
-public final class FineTune implements Unlearner {
+public final class FineTune extends FineTuningMethod {
     /** The method's name. */
     public static final String NAME = "ft";
     /** UNLEARNING.md's values; the batch size is the one the original recipes train with. */
     public static final FineTuningSettings DEFAULTS = new FineTuningSettings(0.01, 0.9, 5e-4, 10, 128, 0);
 
-    private final FineTuningSettings settings;
-
     /** Reads the settings from {@code h}; any other key is an error. */
     public FineTune(Hyperparameters h) {
-        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        super(NAME, FineTuningSettings.read(h, DEFAULTS));
         h.requireAllUsed(NAME);
     }
 
+    /** One pass over D_r with the true labels. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
-        UnlearningRun run = new UnlearningRun(original);
-        Dataset retain = request.retainData();
-        TrainedModel model = run.workingCopy();
-        long seen = new FineTuning(settings).pass(DataPass.descending("retain", retain)).run(model.network(), progress);
-        return run.finish(NAME, model, (double) seen / request.data().size(), settings.statistics());
+    protected void configure(FineTuning loop, TrainedModel original, UnlearningRequest request,
+                             Map<String, Object> statistics) {
+        loop.pass(DataPass.descending("retain", request.retainData()));
     }
 }

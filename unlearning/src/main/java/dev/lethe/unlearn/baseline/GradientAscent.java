@@ -1,11 +1,9 @@
 package dev.lethe.unlearn.baseline;
 
-import dev.lethe.train.Progress;
 import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
-import dev.lethe.unlearn.Unlearner;
 import dev.lethe.unlearn.UnlearningRequest;
-import dev.lethe.unlearn.UnlearningResult;
+import java.util.Map;
 
 /**
  * Gradient ascent on the forget set (UNLEARNING.md, ga; Thudi et al. 2022): the loss
@@ -23,31 +21,22 @@ import dev.lethe.unlearn.UnlearningResult;
  * the default MLP overflowed in epoch 5 (the mean forget loss went −0.07, −0.46, −38, −5e17),
  * while lr 3e-5 with momentum 0.9 stayed finite.
  */
-public final class GradientAscent implements Unlearner {
+public final class GradientAscent extends FineTuningMethod {
     /** The method's name. */
     public static final String NAME = "ga";
     /** UNLEARNING.md's rate and epochs, without momentum (see the class comment). */
     public static final FineTuningSettings DEFAULTS = new FineTuningSettings(1e-4, 0.0, 5e-4, 5, 128, 0);
 
-    private final FineTuningSettings settings;
-
     /** Reads the settings from {@code h}; any other key is an error. */
     public GradientAscent(Hyperparameters h) {
-        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        super(NAME, FineTuningSettings.read(h, DEFAULTS));
         h.requireAllUsed(NAME);
     }
 
+    /** One pass over D_f ascending its cross-entropy. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
-        UnlearningRun run = new UnlearningRun(original);
-        TrainedModel model = run.workingCopy();
-        long seen = new FineTuning(settings).pass(DataPass.ascending("forget", request.forgetData()))
-                .run(model.network(), progress);
-        return run.finish(NAME, model, (double) seen / request.data().size(), settings.statistics());
+    protected void configure(FineTuning loop, TrainedModel original, UnlearningRequest request,
+                             Map<String, Object> statistics) {
+        loop.pass(DataPass.ascending("forget", request.forgetData()));
     }
 }

@@ -1,12 +1,9 @@
 package dev.lethe.unlearn.baseline;
 
-import dev.lethe.train.Progress;
 import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
-import dev.lethe.unlearn.Unlearner;
 import dev.lethe.unlearn.UnlearningRequest;
-import dev.lethe.unlearn.UnlearningResult;
-import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * ℓ1-sparse unlearning (UNLEARNING.md, l1; Jia et al. 2023): fine-tuning on D_r with the loss
@@ -29,7 +26,7 @@ import java.util.LinkedHashMap;
  * towards 0 by lr·γ_e (about lr·γ_e/(1 − momentum) once momentum builds up): larger γ erase
  * what the model knows about D_r as well.
  */
-public final class L1Sparse implements Unlearner {
+public final class L1Sparse extends FineTuningMethod {
     /** The method's name. */
     public static final String NAME = "l1";
     /** The optimizer of ft. */
@@ -37,30 +34,21 @@ public final class L1Sparse implements Unlearner {
     /** The default γ (see the class comment for the sweep). */
     public static final double DEFAULT_GAMMA = 5e-5;
 
-    private final FineTuningSettings settings;
     private final double gamma;
 
     /** Reads the settings and {@code gamma} from {@code h}; any other key is an error. */
     public L1Sparse(Hyperparameters h) {
-        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        super(NAME, FineTuningSettings.read(h, DEFAULTS));
         this.gamma = h.nonNegative("gamma", DEFAULT_GAMMA);
         h.requireAllUsed(NAME);
     }
 
+    /** One pass over D_r with the true labels, and the ℓ1 term decaying over the epochs; records γ. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
-        UnlearningRun run = new UnlearningRun(original);
-        FineTuning loop = new FineTuning(settings).pass(DataPass.descending("retain", request.retainData()))
-                .l1(new L1Penalty(gamma, settings.epochs()));
-        TrainedModel model = run.workingCopy();
-        long seen = loop.run(model.network(), progress);
-        LinkedHashMap<String, Object> statistics = settings.statistics();
+    protected void configure(FineTuning loop, TrainedModel original, UnlearningRequest request,
+                             Map<String, Object> statistics) {
+        loop.pass(DataPass.descending("retain", request.retainData()))
+                .l1(new L1Penalty(gamma, settings(request).epochs()));
         statistics.put("gamma", gamma);
-        return run.finish(NAME, model, (double) seen / request.data().size(), statistics);
     }
 }

@@ -1,13 +1,10 @@
 package dev.lethe.unlearn.baseline;
 
-import dev.lethe.train.Progress;
 import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
-import dev.lethe.unlearn.Unlearner;
 import dev.lethe.unlearn.UnlearningRequest;
-import dev.lethe.unlearn.UnlearningResult;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Random labels (UNLEARNING.md, rl; Golatkar et al. 2020): each epoch, one pass over D_f with
@@ -21,18 +18,17 @@ import java.util.List;
  * fresh seeded uniform sample of that share of D_r instead of all of it, which makes an epoch
  * cost a fraction of a retraining epoch.
  */
-public final class RandomLabels implements Unlearner {
+public final class RandomLabels extends FineTuningMethod {
     /** The method's name. */
     public static final String NAME = "rl";
     /** The optimizer of ft (UNLEARNING.md gives rl only its 10 epochs). */
     public static final FineTuningSettings DEFAULTS = new FineTuningSettings(0.01, 0.9, 5e-4, 10, 128, 0);
 
-    private final FineTuningSettings settings;
     private final double retainFraction;
 
     /** Reads the settings and {@code retain_fraction} from {@code h}; any other key is an error. */
     public RandomLabels(Hyperparameters h) {
-        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        super(NAME, FineTuningSettings.read(h, DEFAULTS));
         this.retainFraction = h.fraction("retain_fraction", 1.0);
         h.requireAllUsed(NAME);
     }
@@ -48,20 +44,11 @@ public final class RandomLabels implements Unlearner {
                 DataPass.descending("retain", request.retainData()).sampled(retainFraction));
     }
 
+    /** The two {@link #passes}; records {@code retain_fraction}. */
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
-        UnlearningRun run = new UnlearningRun(original);
-        FineTuning loop = new FineTuning(settings);
+    protected void configure(FineTuning loop, TrainedModel original, UnlearningRequest request,
+                             Map<String, Object> statistics) {
         passes(request, original.spec().numClasses(), retainFraction).forEach(loop::pass);
-        TrainedModel model = run.workingCopy();
-        long seen = loop.run(model.network(), progress);
-        LinkedHashMap<String, Object> statistics = settings.statistics();
         statistics.put("retain_fraction", retainFraction);
-        return run.finish(NAME, model, (double) seen / request.data().size(), statistics);
     }
 }

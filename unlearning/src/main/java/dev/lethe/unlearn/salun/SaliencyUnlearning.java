@@ -6,15 +6,14 @@ import dev.lethe.tensor.Tensor;
 import dev.lethe.train.Progress;
 import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
-import dev.lethe.unlearn.Unlearner;
 import dev.lethe.unlearn.UnlearningRequest;
-import dev.lethe.unlearn.UnlearningResult;
 import dev.lethe.unlearn.baseline.FineTuning;
+import dev.lethe.unlearn.baseline.FineTuningMethod;
 import dev.lethe.unlearn.baseline.FineTuningSettings;
 import dev.lethe.unlearn.baseline.GradientMask;
 import dev.lethe.unlearn.baseline.RandomLabels;
-import dev.lethe.unlearn.baseline.UnlearningRun;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Saliency unlearning, SalUn (Fan et al., ICLR 2024; UNLEARNING.md, salun): the weight saliency
@@ -42,7 +41,7 @@ import java.util.LinkedHashMap;
  * {@code threshold} (the k-th largest saliency), {@code selected} (k) and {@code density} (the
  * share of selected scalars per parameter tensor). Passes count the saliency pass over D_f.
  */
-public final class SaliencyUnlearning implements Unlearner {
+public final class SaliencyUnlearning extends FineTuningMethod {
     /** The method's name. */
     public static final String NAME = "salun";
     /** UNLEARNING.md's values. */
@@ -55,7 +54,6 @@ public final class SaliencyUnlearning implements Unlearner {
     /** The retain share of whole-class requests (see the class comment). */
     public static final double CLASS_WISE_RETAIN_FRACTION = 0.3;
 
-    private final FineTuningSettings settings;
     private final FineTuningSettings classWiseSettings;
     private final double ratio;
     private final double retainFraction;
@@ -63,7 +61,7 @@ public final class SaliencyUnlearning implements Unlearner {
 
     /** Reads the settings, {@code ratio} and {@code retain_fraction} from {@code h}; any other key is an error. */
     public SaliencyUnlearning(Hyperparameters h) {
-        this.settings = FineTuningSettings.read(h, DEFAULTS);
+        super(NAME, FineTuningSettings.read(h, DEFAULTS));
         this.classWiseSettings = FineTuningSettings.read(h, CLASS_WISE_DEFAULTS);
         this.ratio = h.fraction("ratio", DEFAULT_RATIO);
         this.retainFraction = h.fraction("retain_fraction", 1.0);
@@ -71,36 +69,47 @@ public final class SaliencyUnlearning implements Unlearner {
         h.requireAllUsed(NAME);
     }
 
-    @Override
-    public String name() {
-        return NAME;
+    /** Whether {@code request} forgets whole classes, which take the shorter defaults (see the class comment). */
+    private static boolean wholeClass(UnlearningRequest request) {
+        return request.forgottenClasses().length > 0;
     }
 
+    /** The whole-class settings for whole-class requests, else those read for random forgetting. */
+    @Override
+    protected FineTuningSettings settings(UnlearningRequest request) {
+        return wholeClass(request) ? classWiseSettings : super.settings(request);
+    }
+
+    /** rl's two passes, with the request's retain share; records {@code ratio} and {@code retain_fraction}. */
+    @Override
+    protected void configure(FineTuning loop, TrainedModel original, UnlearningRequest request,
+                             Map<String, Object> statistics) {
+        double retainFraction = wholeClass(request) ? classWiseRetainFraction : this.retainFraction;
+        RandomLabels.passes(request, original.spec().numClasses(), retainFraction).forEach(loop::pass);
+        statistics.put("ratio", ratio);
+        statistics.put("retain_fraction", retainFraction);
+    }
+
+    /**
+     * The saliency over D_f at the working copy's (still original) weights and its mask first,
+     * then the loop restricted to the mask; the saliency pass counts among the samples seen.
+     * Records {@code threshold}, {@code selected} and {@code density}.
+     */
     @Override
     @SuppressWarnings("try") // the scope frees the saliency and the mask without being named
-    public UnlearningResult unlearn(TrainedModel original, UnlearningRequest request, Progress progress) {
-        UnlearningRun run = new UnlearningRun(original);
-        boolean wholeClass = request.forgottenClasses().length > 0;
-        FineTuningSettings settings = wholeClass ? classWiseSettings : this.settings;
-        double retainFraction = wholeClass ? classWiseRetainFraction : this.retainFraction;
-        FineTuning loop = new FineTuning(settings);
-        RandomLabels.passes(request, original.spec().numClasses(), retainFraction).forEach(loop::pass);
+    protected long run(FineTuning loop, TrainedModel original, TrainedModel model, UnlearningRequest request,
+                       Map<String, Object> statistics, Progress progress) {
         Dataset forget = request.forgetData();
-        TrainedModel model = run.workingCopy();
-        LinkedHashMap<String, Object> statistics = settings.statistics();
-        long seen;
         try (MemoryScope scope = MemoryScope.open()) {
             LinkedHashMap<String, Tensor> saliency = SaliencyMap.compute(model.network(), forget,
-                    settings.batchSize(), progress);
+                    settings(request).batchSize(), progress);
             SaliencyMask mask = SaliencyMask.topK(saliency, ratio);
-            seen = forget.size() + loop.mask(new GradientMask(mask.masks(), original.network()))
+            long seen = forget.size() + loop.mask(new GradientMask(mask.masks(), original.network()))
                     .run(model.network(), progress);
-            statistics.put("ratio", ratio);
-            statistics.put("retain_fraction", retainFraction);
             statistics.put("threshold", (double) mask.threshold());
             statistics.put("selected", mask.selected());
             statistics.put("density", mask.density());
+            return seen;
         }
-        return run.finish(NAME, model, (double) seen / request.data().size(), statistics);
     }
 }
