@@ -11,6 +11,7 @@ import dev.lethe.train.Progress;
 import dev.lethe.train.TrainingRecipe;
 import dev.lethe.unlearn.ForgetSet;
 import dev.lethe.unlearn.ForgetSpec;
+import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
 import dev.lethe.unlearn.UnlearningRequest;
 import java.io.IOException;
@@ -81,6 +82,18 @@ public final class TinyProblem {
         Dataset data = data();
         return UnlearningRequest.of(data, ForgetSet.of(ForgetSpec.randomIndices(SIZE, SIZE / 10, 3), SIZE,
                 "random:0.1:3"));
+    }
+
+    /**
+     * The hyperparameters {@code key1, value1, key2, value2, ...} as a method receives them, as
+     * {@code --set key=value} gives them on the command line.
+     */
+    public static Hyperparameters set(Object... keyValues) {
+        Hyperparameters h = Hyperparameters.none();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            h = h.with((String) keyValues[i], keyValues[i + 1]);
+        }
+        return h;
     }
 
     /** Every parameter and buffer of {@code m} as raw float bits, by name. */

@@ -2,6 +2,7 @@ package dev.lethe.unlearn.salun;
 
 import static dev.lethe.unlearn.baseline.TinyProblem.assertSameBits;
 import static dev.lethe.unlearn.baseline.TinyProblem.bits;
+import static dev.lethe.unlearn.baseline.TinyProblem.set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,14 +34,6 @@ class SaliencyUnlearningTest {
     static void train() throws IOException {
         original = TinyProblem.original();
         forgetClass3 = TinyProblem.forgetClass(3);
-    }
-
-    private static Hyperparameters set(Object... keyValues) {
-        Hyperparameters h = Hyperparameters.none();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            h = h.with((String) keyValues[i], keyValues[i + 1]);
-        }
-        return h;
     }
 
     /**
