@@ -29,7 +29,10 @@ final class InspectImportanceCommand {
     private InspectImportanceCommand() {
     }
 
-    /** The options both share. */
+    /**
+     * The options both share, and their run: the model, its {@code --set} values (read and checked
+     * before any data is loaded), the data, then the command's own computation and file.
+     */
     abstract static class Base extends LetheCommand {
         @Mixin
         ModelFileOptions model;
@@ -52,9 +55,31 @@ final class InspectImportanceCommand {
         @Mixin
         DeviceOption device;
 
-        Base(Console console) {
+        private final int defaultBatchSize;
+
+        Base(Console console, int defaultBatchSize) {
             super(console);
+            this.defaultBatchSize = defaultBatchSize;
         }
+
+        @Override
+        protected final void run() throws Exception {
+            OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
+            int batch = batch(defaultBatchSize);
+            device.backend();
+            try (MemoryScope scope = MemoryScope.open()) {
+                TrainedModel m = UnlearningInputs.model(model);
+                Inspection inspection = prepare(UnlearningInputs.hyperparameters(model), batch);
+                Dataset subject = subject(UnlearningInputs.data(data, m.spec(), console));
+                inspection.write(m, subject, Progress.forConsole(console.err(), 100));
+            }
+        }
+
+        /**
+         * Reads the command's keys from {@code h} (the {@code --set} values), rejects any other,
+         * and returns what computes and writes the numbers in batches of {@code batch}.
+         */
+        abstract Inspection prepare(Hyperparameters h, int batch);
 
         /** The data the numbers are taken over: D_f with --forget, else all of D. */
         Dataset subject(Dataset train) throws Exception {
@@ -65,7 +90,7 @@ final class InspectImportanceCommand {
             return train.subset(set.indices(), "forget set " + set.description());
         }
 
-        int batch(int fallback) {
+        private int batch(int fallback) {
             if (batchSize != null && batchSize <= 0) {
                 throw usage("--batch-size must be > 0, got " + batchSize);
             }
@@ -73,27 +98,27 @@ final class InspectImportanceCommand {
         }
     }
 
+    /** What one inspect command computes over the data and writes to {@code --out}. */
+    interface Inspection {
+        /** Computes the numbers of {@code m} over {@code subject} and writes them, with a line saying so. */
+        void write(TrainedModel m, Dataset subject, Progress progress) throws Exception;
+    }
+
     /** {@code inspect fisher}: SSD's importance (UNLEARNING.md, ssd step 2, and its variants). */
     @Command(name = "fisher", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Write SSD's per-parameter importance (the squared batch gradient, averaged).")
     static final class Fisher extends Base {
         Fisher(Console console) {
-            super(console);
+            super(console, 64);
         }
 
         @Override
-        protected void run() throws Exception {
-            OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
-            int batch = batch(64);
-            device.backend();
-            try (MemoryScope scope = MemoryScope.open()) {
-                TrainedModel m = UnlearningInputs.model(model);
-                Hyperparameters h = UnlearningInputs.hyperparameters(model).with("batch_size", batch);
-                ImportanceEstimator estimator = ImportanceEstimator.from(h);
-                h.requireAllUsed("inspect fisher");
-                Dataset subject = subject(UnlearningInputs.data(data, m.spec(), console));
-                Map<String, Tensor> importance = estimator.estimate(m.network(), subject,
-                        Progress.forConsole(console.err(), 100));
+        Inspection prepare(Hyperparameters given, int batch) {
+            Hyperparameters h = given.with("batch_size", batch);
+            ImportanceEstimator estimator = ImportanceEstimator.from(h);
+            h.requireAllUsed("inspect fisher");
+            return (m, subject, progress) -> {
+                Map<String, Tensor> importance = estimator.estimate(m.network(), subject, progress);
                 SafeTensorsWriter writer = new SafeTensorsWriter().metadata("lethe.inspect", "fisher")
                         .metadata("lethe.inspect.samples", Integer.toString(subject.size()))
                         .metadata("lethe.inspect.settings", h.values().toString());
@@ -101,7 +126,7 @@ final class InspectImportanceCommand {
                 writer.write(out);
                 console.out().printf(Locale.ROOT, "wrote the importance of %d parameters over %,d samples of %s to "
                         + "%s%n", importance.size(), subject.size(), subject.source(), out);
-            }
+            };
         }
     }
 
@@ -110,22 +135,16 @@ final class InspectImportanceCommand {
             description = "Write SalUn's 0/1 weight-saliency masks (uint8) and their threshold.")
     static final class Saliency extends Base {
         Saliency(Console console) {
-            super(console);
+            super(console, 256);
         }
 
         @Override
-        protected void run() throws Exception {
-            OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
-            int batch = batch(256);
-            device.backend();
-            try (MemoryScope scope = MemoryScope.open()) {
-                TrainedModel m = UnlearningInputs.model(model);
-                Hyperparameters h = UnlearningInputs.hyperparameters(model);
-                double ratio = h.fraction("ratio", 0.5);
-                h.requireAllUsed("inspect saliency");
-                Dataset subject = subject(UnlearningInputs.data(data, m.spec(), console));
-                SaliencyMask mask = SaliencyMask.topK(SaliencyMap.compute(m.network(), subject, batch,
-                        Progress.forConsole(console.err(), 100)), ratio);
+        Inspection prepare(Hyperparameters h, int batch) {
+            double ratio = h.fraction("ratio", 0.5);
+            h.requireAllUsed("inspect saliency");
+            return (m, subject, progress) -> {
+                SaliencyMask mask = SaliencyMask.topK(SaliencyMap.compute(m.network(), subject, batch, progress),
+                        ratio);
                 SafeTensorsWriter writer = new SafeTensorsWriter().metadata("lethe.inspect", "saliency")
                         .metadata("lethe.inspect.samples", Integer.toString(subject.size()))
                         .metadata("lethe.inspect.ratio", Double.toString(ratio));
@@ -134,7 +153,7 @@ final class InspectImportanceCommand {
                 console.out().printf(Locale.ROOT, "wrote the saliency masks of %d parameters (%,d of them selected, "
                         + "threshold %s) over %,d samples to %s%n", mask.masks().size(), mask.selected(),
                         mask.threshold(), subject.size(), out);
-            }
+            };
         }
     }
 
