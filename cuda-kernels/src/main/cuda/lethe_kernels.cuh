@@ -2,6 +2,7 @@
 // and grid-stride loops. Each .cu file in this folder is compiled into the one fatbin; kernels
 // have extern "C" names so the host finds them with cuModuleGetFunction.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 // The host (LaunchChecks.MAX_RANK) refuses tensors of higher rank before any launch.
@@ -15,6 +16,11 @@ struct Layout3 {
     long long stride[3][LETHE_MAX_RANK];
     long long offset[3];
 };
+
+// The host writes this struct byte by byte (KernelLayout.java); the build fails if they disagree.
+static_assert(sizeof(Layout3) == 256, "Layout3 must be 256 bytes (KernelLayout.BYTES)");
+static_assert(offsetof(Layout3, stride) == 40, "Layout3.stride must start at byte 40 (KernelLayout.STRIDE_OFFSET)");
+static_assert(offsetof(Layout3, offset) == 232, "Layout3.offset must start at byte 232 (KernelLayout.OFFSETS_OFFSET)");
 
 // Element offsets of the logical (row-major) index i in each of the three tensors.
 __device__ __forceinline__ void offsets3(const Layout3& L, long long i, long long& o0, long long& o1, long long& o2) {
