@@ -1,0 +1,245 @@
+package dev.lethe.cuda;
+
+import dev.lethe.tensor.Backend;
+import dev.lethe.tensor.BinaryOp;
+import dev.lethe.tensor.Conv2dSpec;
+import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
+import dev.lethe.tensor.Philox;
+import dev.lethe.tensor.Pool2dSpec;
+import dev.lethe.tensor.ReduceOp;
+import dev.lethe.tensor.Storage;
+import dev.lethe.tensor.Tensor;
+import dev.lethe.tensor.UnaryOp;
+import java.util.List;
+
+/**
+ * The CUDA backend ({@code cuda:0}), found through {@link java.util.ServiceLoader}. Creating it
+ * touches no CUDA class: availability is probed once, on the first question, by
+ * {@link CudaAvailability}, so a CPU-only machine lists it as unavailable with the reason and
+ * nothing else changes.
+ *
+ * <p>Operations without a device implementation yet throw {@link UnsupportedOperationException}
+ * naming the operation; a caller never gets a silent fallback to the host.
+ */
+public final class CudaBackend implements Backend {
+    private static final Device DEVICE = new Device("cuda", 0);
+
+    /** The backend; {@link java.util.ServiceLoader} calls this. */
+    public CudaBackend() {
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return CudaAvailability.get().available();
+    }
+
+    @Override
+    public String unavailableReason() {
+        return CudaAvailability.get().reason();
+    }
+
+    @Override
+    public Device device() {
+        return DEVICE;
+    }
+
+    /** The device the probe found; fails with the reason when CUDA is unavailable. */
+    public CudaDeviceInfo deviceInfo() {
+        CudaAvailability.Outcome outcome = CudaAvailability.get();
+        if (!outcome.available()) {
+            throw new IllegalStateException("backend cuda is unavailable: " + outcome.reason());
+        }
+        return outcome.device();
+    }
+
+    private static UnsupportedOperationException unsupported(String op) {
+        return new UnsupportedOperationException("the CUDA backend does not implement " + op + " yet");
+    }
+
+    @Override
+    public Storage allocate(long bytes) {
+        throw unsupported("allocate");
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        throw unsupported("copy");
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        throw unsupported("fill");
+    }
+
+    @Override
+    public Tensor cat(List<Tensor> parts, int axis) {
+        throw unsupported("cat");
+    }
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        throw unsupported("unary " + op.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        throw unsupported("binary " + op.label());
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        throw unsupported("where");
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
+        throw unsupported("reduce " + op.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public void argReduce(boolean max, Tensor x, int axis, Tensor out) {
+        throw unsupported(max ? "argmax" : "argmin");
+    }
+
+    @Override
+    public double kthLargest(Tensor x, long k) {
+        throw unsupported("kthLargest");
+    }
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        throw unsupported("matmul");
+    }
+
+    @Override
+    public Tensor cholesky(Tensor a) {
+        throw unsupported("cholesky");
+    }
+
+    @Override
+    public Tensor choleskySolve(Tensor l, Tensor b) {
+        throw unsupported("choleskySolve");
+    }
+
+    @Override
+    public Tensor luSolve(Tensor a, Tensor b) {
+        throw unsupported("luSolve");
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
+        throw unsupported("conv2d");
+    }
+
+    @Override
+    public Tensor conv2dBackwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
+        throw unsupported("conv2dBackwardData");
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
+        throw unsupported("conv2dBackwardWeight");
+    }
+
+    @Override
+    public Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
+        throw unsupported("maxPool2d");
+    }
+
+    @Override
+    public Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
+        throw unsupported("maxPool2dBackward");
+    }
+
+    @Override
+    public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
+        throw unsupported("avgPool2d");
+    }
+
+    @Override
+    public Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
+        throw unsupported("avgPool2dBackward");
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        throw unsupported("adaptiveAvgPool2d");
+    }
+
+    @Override
+    public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
+        throw unsupported("adaptiveAvgPool2dBackward");
+    }
+
+    @Override
+    public Normalized batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                boolean training, double momentum, double eps) {
+        throw unsupported("batchNorm");
+    }
+
+    @Override
+    public NormGrads batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Normalized forward, boolean training) {
+        throw unsupported("batchNormBackward");
+    }
+
+    @Override
+    public Normalized layerNorm(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
+        throw unsupported("layerNorm");
+    }
+
+    @Override
+    public NormGrads layerNormBackward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Normalized forward) {
+        throw unsupported("layerNormBackward");
+    }
+
+    @Override
+    public Tensor softmax(Tensor x, int axis, boolean log) {
+        throw unsupported(log ? "logSoftmax" : "softmax");
+    }
+
+    @Override
+    public Tensor softmaxBackward(Tensor gradOut, Tensor y, int axis, boolean log) {
+        throw unsupported(log ? "logSoftmaxBackward" : "softmaxBackward");
+    }
+
+    @Override
+    public CrossEntropy crossEntropy(Tensor logits, Tensor targets, double labelSmoothing) {
+        throw unsupported("crossEntropy");
+    }
+
+    @Override
+    public Tensor crossEntropyBackward(double gradLoss, CrossEntropy forward, Tensor targets, double labelSmoothing) {
+        throw unsupported("crossEntropyBackward");
+    }
+
+    @Override
+    public Tensor dropoutMask(int[] shape, DType dtype, double p, Philox rng) {
+        throw unsupported("dropoutMask");
+    }
+
+    @Override
+    public Tensor gather(Tensor x, int axis, Tensor index) {
+        throw unsupported("gather");
+    }
+
+    @Override
+    public Tensor indexSelect(Tensor x, int axis, Tensor index) {
+        throw unsupported("indexSelect");
+    }
+
+    @Override
+    public void scatterAdd(Tensor out, int axis, Tensor index, Tensor src) {
+        throw unsupported("scatterAdd");
+    }
+
+    @Override
+    public void indexAdd(Tensor out, int axis, Tensor index, Tensor src) {
+        throw unsupported("indexAdd");
+    }
+}
