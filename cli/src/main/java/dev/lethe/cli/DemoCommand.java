@@ -54,10 +54,10 @@ final class DemoCommand extends LetheCommand {
             description = "mlp, resnet18 or vit (default: ${DEFAULT-VALUE}).")
     private String arch;
 
-    @Option(names = "--forget", paramLabel = "SPEC", defaultValue = "class:7",
-            description = "What to forget: class:K[,K2...] or random:FRACTION[:SEED] (default: ${DEFAULT-VALUE}, "
-                    + "sneakers). With --scenario continual: one class per request, or 5 random requests of "
-                    + "FRACTION/5 each.")
+    @Option(names = "--forget", paramLabel = "SPEC",
+            description = "What to forget: class:K[,K2...] or random:FRACTION[:SEED] (default: class:7, sneakers). "
+                    + "With --scenario continual: one class per request, or 5 random requests of FRACTION/5 each "
+                    + "(default: random:0.1, five requests of 2%%).")
     private String forget;
 
     @Option(names = "--scenario", paramLabel = "once|continual", defaultValue = "once",
@@ -130,6 +130,9 @@ final class DemoCommand extends LetheCommand {
         if (!scenario.equals("once") && !scenario.equals("continual")) {
             throw usage("--scenario must be once or continual, got '" + scenario + "'");
         }
+        if (forget == null) {
+            forget = scenario.equals("continual") ? "random:0.1" : "class:7";
+        }
         if (!forget.startsWith("class:") && !forget.startsWith("random:")) {
             throw usage("--forget must be class:K[,K2...] or random:FRACTION[:SEED] for the demo, got '" + forget + "'");
         }
@@ -180,10 +183,16 @@ final class DemoCommand extends LetheCommand {
             if (json) {
                 console.out().println(ReportJson.render(report));
             } else {
+                for (ContinualStep step : report.steps()) {
+                    console.out().printf(Locale.ROOT, "after request %d (%s):%n%s%n", step.number(), step.forget(),
+                            ReportTable.render(step.rows()));
+                }
                 if (seeds > 1) {
                     console.out().printf(Locale.ROOT, "mean of seeds %s:%n", seedList);
                 }
-                console.out().print(ReportTable.render(report.rows()));
+                if (report.steps().isEmpty()) {
+                    console.out().print(ReportTable.render(report.rows()));
+                }
                 console.out().printf(Locale.ROOT, "%nwrote %s (report.md, report.json, charts) in %.0f s%n", dir,
                         (System.nanoTime() - start) / 1e9);
             }
