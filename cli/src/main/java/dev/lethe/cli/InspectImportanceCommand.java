@@ -8,8 +8,10 @@ import dev.lethe.tensor.io.SafeTensorsDType;
 import dev.lethe.tensor.io.SafeTensorsWriter;
 import dev.lethe.train.Progress;
 import dev.lethe.unlearn.ForgetSet;
+import dev.lethe.unlearn.Histogram;
 import dev.lethe.unlearn.Hyperparameters;
 import dev.lethe.unlearn.TrainedModel;
+import dev.lethe.unlearn.report.ReportCharts;
 import dev.lethe.unlearn.salun.SaliencyMap;
 import dev.lethe.unlearn.salun.SaliencyMask;
 import dev.lethe.unlearn.ssd.ImportanceEstimator;
@@ -51,6 +53,9 @@ final class InspectImportanceCommand {
 
         @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Where to write.")
         Path out;
+
+        @Option(names = "--plot", paramLabel = "FILE.png", description = "Also draw the numbers as a PNG chart.")
+        Path plot;
 
         @Mixin
         DeviceOption device;
@@ -98,6 +103,33 @@ final class InspectImportanceCommand {
         }
     }
 
+    /** The histogram of log10 of every positive value of {@code tensors}, 40 bins over their range. */
+    static Histogram log10Histogram(Map<String, Tensor> tensors) {
+        int n = 0;
+        for (Tensor t : tensors.values()) {
+            n += (int) t.numel();
+        }
+        double[] logs = new double[n];
+        int k = 0;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Tensor t : tensors.values()) {
+            for (double v : t.toDoubleArray()) {
+                double l = v > 0 ? Math.log10(v) : Double.NaN;
+                logs[k++] = l;
+                if (v > 0) {
+                    lo = Math.min(lo, l);
+                    hi = Math.max(hi, l);
+                }
+            }
+        }
+        if (!(hi > lo)) {
+            lo = Double.isFinite(lo) ? lo - 1 : -1;
+            hi = lo + 2;
+        }
+        return Histogram.of("log10 value", logs, 40, Math.floor(lo), Math.ceil(hi));
+    }
+
     /** What one inspect command computes over the data and writes to {@code --out}. */
     interface Inspection {
         /** Computes the numbers of {@code m} over {@code subject} and writes them, with a line saying so. */
@@ -124,6 +156,10 @@ final class InspectImportanceCommand {
                         .metadata("lethe.inspect.settings", h.values().toString());
                 importance.forEach((name, t) -> writer.add(name, t.to(DType.FLOAT32)));
                 writer.write(out);
+                if (plot != null) {
+                    ReportCharts.writeHistograms(plot, "importance over " + subject.size() + " samples",
+                            Map.of("importance", log10Histogram(importance)));
+                }
                 console.out().printf(Locale.ROOT, "wrote the importance of %d parameters over %,d samples of %s to "
                         + "%s%n", importance.size(), subject.size(), subject.source(), out);
             };
@@ -150,6 +186,10 @@ final class InspectImportanceCommand {
                         .metadata("lethe.inspect.ratio", Double.toString(ratio));
                 mask.masks().forEach((name, t) -> writer.add(name, t.to(DType.INT32), SafeTensorsDType.U8));
                 writer.add("threshold", Tensor.scalar(mask.threshold(), DType.FLOAT32)).write(out);
+                if (plot != null) {
+                    ReportCharts.writeDensity(plot, "saliency mask (ratio " + ratio + "): fraction of each tensor "
+                            + "selected", mask.density());
+                }
                 console.out().printf(Locale.ROOT, "wrote the saliency masks of %d parameters (%,d of them selected, "
                         + "threshold %s) over %,d samples to %s%n", mask.masks().size(), mask.selected(),
                         mask.threshold(), subject.size(), out);

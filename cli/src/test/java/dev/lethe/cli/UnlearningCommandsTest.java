@@ -120,10 +120,15 @@ class UnlearningCommandsTest {
     void inspectWritesImportancesAndMasks() throws Exception {
         Path fisher = dir.resolve("fisher.safetensors");
         Cli.runLeaving(model, "inspect", "fisher", "--model", model.toString(), "--data", data.toString(),
-                "--forget", "class:2", "--batch-size", "2", "--out", fisher.toString()).expect(0);
+                "--forget", "class:2", "--batch-size", "2", "--out", fisher.toString(),
+                "--plot", dir.resolve("fisher.png").toString()).expect(0);
         Path saliency = dir.resolve("saliency.safetensors");
         Cli.runLeaving(model, "inspect", "saliency", "--model", model.toString(), "--data", data.toString(),
-                "--forget", "class:2", "--set", "ratio=0.25", "--out", saliency.toString()).expect(0);
+                "--forget", "class:2", "--set", "ratio=0.25", "--out", saliency.toString(),
+                "--plot", dir.resolve("plots/saliency.png").toString()).expect(0);
+        for (String png : new String[] {"fisher.png", "plots/saliency.png"}) {
+            assertTrue(javax.imageio.ImageIO.read(dir.resolve(png).toFile()).getWidth() > 0, png);
+        }
         try (MemoryScope scope = MemoryScope.open()) {
             SafeTensorsFile f = SafeTensorsFile.read(fisher);
             assertEquals(Set.of("fc1.weight", "fc1.bias", "head.weight", "head.bias"), f.tensors().keySet());

@@ -169,6 +169,31 @@ public final class ReportCharts {
         return chart;
     }
 
+    /**
+     * Writes one PNG of histograms (step lines over their bin edges), one series per entry of
+     * {@code series}, e.g. the importances {@code lethe inspect fisher --plot} shows.
+     */
+    public static void writeHistograms(Path file, String title, Map<String, Histogram> series) throws IOException {
+        Map<String, Object> stats = new java.util.LinkedHashMap<>(series);
+        save(histograms(title, stats, series.keySet().toArray(new String[0])), file);
+    }
+
+    /**
+     * Writes one PNG of the fraction of each parameter tensor that a mask selects, e.g. the
+     * saliency mask {@code lethe inspect saliency --plot} shows.
+     */
+    public static void writeDensity(Path file, String title, Map<String, Double> density) throws IOException {
+        save(density(title, density), file);
+    }
+
+    private static void save(Chart<?, ?> chart, Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
     /** The histograms under {@code keys} (those present) as step lines over their bin edges. */
     private static XYChart histograms(String title, Map<String, Object> stats, String... keys) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).yAxisTitle("count").build();
@@ -201,7 +226,8 @@ public final class ReportCharts {
             values.add(v instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null);
         });
         CategoryChart chart = new CategoryChartBuilder().width(Math.max(WIDTH, 16 * names.size() + 200))
-                .height(HEIGHT + 140).title(method + ": fraction of each parameter tensor in the saliency mask")
+                .height(HEIGHT + 140).title(method.contains(":") ? method
+                        : method + ": fraction of each parameter tensor in the saliency mask")
                 .xAxisTitle("parameter tensor").yAxisTitle("mask density").build();
         style(chart);
         chart.getStyler().setXAxisLabelRotation(90);
