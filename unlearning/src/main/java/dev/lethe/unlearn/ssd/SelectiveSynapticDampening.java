@@ -1,5 +1,6 @@
 package dev.lethe.unlearn.ssd;
 
+import dev.lethe.data.Dataset;
 import dev.lethe.nn.ModelSpec;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.MemoryScope;
@@ -107,8 +108,10 @@ public final class SelectiveSynapticDampening implements Unlearner {
         Map<String, Object> statistics = new LinkedHashMap<>();
         long changed;
         try (MemoryScope scope = MemoryScope.open()) {
-            // both importances on the original weights, before anything is dampened
-            LinkedHashMap<String, Tensor> importanceData = estimator.estimate(network, request.data(), progress);
+            // both importances on the original weights, before anything is dampened; D is what the
+            // model still stands for (in a sequence of requests, without the earlier ones)
+            Dataset data = request.remainingData();
+            LinkedHashMap<String, Tensor> importanceData = estimator.estimate(network, data, progress);
             LinkedHashMap<String, Tensor> importanceForget = estimator.estimate(network, request.forgetData(),
                     progress);
             SelectiveDampening.Outcome outcome = rule.apply(network, importanceData, importanceForget);
@@ -123,7 +126,8 @@ public final class SelectiveSynapticDampening implements Unlearner {
             statistics.put("dampening", Histogram.of("dampening factor", outcome.factors(), DAMPENING_BINS, 0, 1));
         }
         network.eval();
-        double passes = (double) (request.data().size() + request.forget().size()) / request.data().size();
+        double passes = (double) (request.remainingIndices().length + request.forget().size())
+                / request.data().size();
         double seconds = (System.nanoTime() - start) / 1e9;
         return new UnlearningResult(copy, new UnlearningRecord(name(), seconds, passes, changed, statistics));
     }
