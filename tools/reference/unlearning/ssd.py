@@ -40,11 +40,11 @@ import os
 import sys
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from safetensors_file import write_safetensors  # noqa: E402
+from make_model_references import Mlp  # noqa: E402  (Lethe's Mlp: flatten, fc1..fcK with ReLU, head)
 
 SEED = 20240611
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "unlearning", "src", "test",
@@ -52,27 +52,6 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
 N, FORGET, BATCH = 40, 19, 16
 SELECTED_FRACTION = 0.1
 MARGIN = 1e-3
-
-
-class Mlp(nn.Module):
-    """Lethe's Mlp: flatten, fc1..fcK with ReLU, head (as in make_model_references.py)."""
-
-    def __init__(self, in_features, hidden, num_classes):
-        super().__init__()
-        self.hidden = []
-        width = in_features
-        for i, h in enumerate(hidden):
-            layer = nn.Linear(width, h)
-            setattr(self, "fc%d" % (i + 1), layer)
-            self.hidden.append(layer)
-            width = h
-        self.head = nn.Linear(width, num_classes)
-
-    def forward(self, x):
-        x = x.reshape(x.shape[0], -1)
-        for layer in self.hidden:
-            x = F.relu(layer(x))
-        return self.head(x)
 
 
 def importance(model, x, y, loss, estimator, batch_size):
