@@ -15,7 +15,9 @@ import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.io.SafeTensorsWriter;
 import dev.lethe.train.Seeds;
+import dev.lethe.unlearn.report.ReportCharts;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
@@ -87,6 +89,10 @@ final class InspectGradCommand extends LetheCommand {
             description = "Where to write the gradients and loss.")
     private Path out;
 
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Also draw the histogram of log10 |gradient| over every parameter as a PNG.")
+    private Path plot;
+
     @Mixin
     private DeviceOption device;
 
@@ -123,6 +129,16 @@ final class InspectGradCommand extends LetheCommand {
                 }
             }
             writer.add("loss", Tensor.scalar(loss, DType.FLOAT32)).write(out);
+            if (plot != null) {
+                Map<String, Tensor> magnitudes = new LinkedHashMap<>();
+                for (Map.Entry<String, Variable> p : net.namedParameters().entrySet()) {
+                    if (p.getValue().grad() != null) {
+                        magnitudes.put(p.getKey(), p.getValue().grad().abs());
+                    }
+                }
+                ReportCharts.writeHistograms(plot, "gradient of the mean loss over " + data.size() + " samples ("
+                        + mode + " mode)", Map.of("|gradient|", InspectImportanceCommand.log10Histogram(magnitudes)));
+            }
             net.zeroGrad();
             console.out().printf(Locale.ROOT, "wrote the gradients of %d parameters to %s (mean loss %.6f over %d "
                     + "samples, %s mode)%n", written, out, loss, data.size(), mode);

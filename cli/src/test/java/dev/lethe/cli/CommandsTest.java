@@ -90,8 +90,10 @@ class CommandsTest {
         for (String mode : List.of("train", "eval")) {
             Path whole = dir.resolve("grad-" + mode + ".safetensors");
             Path batched = dir.resolve("grad-" + mode + "-b7.safetensors");
+            Path png = dir.resolve("grad-" + mode + ".png");
             Cli.runLeaving(model, "inspect", "grad", "--model", model.toString(), "--data", data.toString(),
-                    "--mode", mode, "--out", whole.toString()).expect(0);
+                    "--mode", mode, "--out", whole.toString(), "--plot", png.toString()).expect(0);
+            assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() > 0, png + " is a PNG");
             Cli.runLeaving(model, "inspect", "grad", "--model", model.toString(), "--input", data.toString(),
                     "--mode", mode, "--batch-size", "7", "--out", batched.toString()).expect(0);
             try (MemoryScope scope = MemoryScope.open()) {
