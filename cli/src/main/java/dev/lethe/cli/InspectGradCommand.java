@@ -15,6 +15,7 @@ import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.io.SafeTensorsWriter;
 import dev.lethe.train.Seeds;
+import dev.lethe.unlearn.ForgetSet;
 import dev.lethe.unlearn.report.ReportCharts;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -89,6 +90,11 @@ final class InspectGradCommand extends LetheCommand {
             description = "Where to write the gradients and loss.")
     private Path out;
 
+    @Option(names = "--forget", paramLabel = "SPEC",
+            description = "Only the samples to forget: class:K[,K2...], random:FRACTION[:SEED], indices:FILE or "
+                    + "range:A-B.")
+    private String forget;
+
     @Option(names = "--plot", paramLabel = "FILE.png",
             description = "Also draw the histogram of log10 |gradient| over every parameter as a PNG.")
     private Path plot;
@@ -111,6 +117,10 @@ final class InspectGradCommand extends LetheCommand {
             Checkpoint.Loaded loaded = model.load();
             ModelSpec spec = loaded.spec();
             Dataset data = source.dataset().load(ModelInputs.normalization(spec), spec.numClasses(), console);
+            if (forget != null) {
+                ForgetSet set = UnlearningInputs.forget(forget, data);
+                data = data.subset(set.indices(), "forget set " + set.description());
+            }
             ModelInputs.checkImages(spec, data);
             ModelInputs.checkLabels(spec, data);
             Module net = loaded.model();

@@ -96,6 +96,9 @@ class CommandsTest {
             assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() > 0, png + " is a PNG");
             Cli.runLeaving(model, "inspect", "grad", "--model", model.toString(), "--input", data.toString(),
                     "--mode", mode, "--batch-size", "7", "--out", batched.toString()).expect(0);
+            Path forgetOnly = dir.resolve("grad-" + mode + "-forget.safetensors");
+            Cli.runLeaving(model, "inspect", "grad", "--model", model.toString(), "--data", data.toString(),
+                    "--mode", mode, "--forget", "range:0-6", "--out", forgetOnly.toString()).expect(0);
             try (MemoryScope scope = MemoryScope.open()) {
                 Module net = Checkpoint.read(model).model().train(mode.equals("train"));
                 Dataset d = DatasetFiles.readSafeTensors(data, ModelInputs.normalization(Fixtures.MLP), 3);
@@ -121,6 +124,18 @@ class CommandsTest {
                 assertEquals(DType.FLOAT32, l.dtype());
                 assertEquals(loss.item(), l.item(), 1e-6);
                 assertEquals(loss.item(), b.tensor("loss").item(), 1e-5);
+
+                // --forget range:0-6: the same gradient over the first seven samples alone
+                net.zeroGrad();
+                int[] first7 = {0, 1, 2, 3, 4, 5, 6};
+                Variable forgetLoss = net.forward(d.images(first7)).crossEntropy(d.labels(first7), 0.0);
+                forgetLoss.backward();
+                SafeTensorsFile f = SafeTensorsFile.read(forgetOnly);
+                for (Map.Entry<String, Variable> p : net.namedParameters().entrySet()) {
+                    assertTrue(relativeError(f.tensor(p.getKey()), p.getValue().grad()) <= 1e-6,
+                            p.getKey() + " (forget set)");
+                }
+                assertEquals(forgetLoss.item(), f.tensor("loss").item(), 1e-6);
             }
         }
     }
