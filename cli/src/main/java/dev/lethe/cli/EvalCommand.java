@@ -1,14 +1,12 @@
 package dev.lethe.cli;
 
 import dev.lethe.data.Dataset;
-import dev.lethe.nn.Module;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.unlearn.ForgetSet;
 import dev.lethe.unlearn.TrainedModel;
 import dev.lethe.unlearn.UnlearningRecord;
 import dev.lethe.unlearn.UnlearningRequest;
-import dev.lethe.unlearn.eval.Divergence;
-import dev.lethe.unlearn.eval.Predictions;
+import dev.lethe.unlearn.eval.Measurement;
 import dev.lethe.unlearn.eval.Scores;
 import dev.lethe.unlearn.report.MethodRow;
 import dev.lethe.unlearn.report.ReportJson;
@@ -81,9 +79,8 @@ final class EvalCommand extends LetheCommand {
             ForgetSet set = UnlearningInputs.forget(forget, train);
             UnlearningRequest request = UnlearningRequest.of(train, set);
             List<MethodRow> rows = new ArrayList<>();
-            Module classifier = m.classifier();
-            Scores scores = Scores.of(classifier, request, testData, batchSize);
-            Predictions forgetPredictions = Predictions.of(classifier, request.forgetData(), batchSize);
+            Measurement measured = Measurement.of(m.classifier(), request, testData, batchSize);
+            Scores scores = measured.scores();
             String name = model.file().getFileName().toString();
             if (reference != null) {
                 TrainedModel ref = TrainedModel.read(reference);
@@ -91,13 +88,11 @@ final class EvalCommand extends LetheCommand {
                     throw new BadInputException(reference + " holds a " + ref.spec() + " model; " + model.file()
                             + " holds a " + m.spec());
                 }
-                Module refClassifier = ref.classifier();
-                Scores refScores = Scores.of(refClassifier, request, testData, batchSize);
-                Predictions refForget = Predictions.of(refClassifier, request.forgetData(), batchSize);
-                rows.add(new MethodRow("retrain", refScores, Double.NaN, 0.0, 0.0,
+                Measurement refMeasured = Measurement.of(ref.classifier(), request, testData, batchSize);
+                rows.add(new MethodRow("retrain", refMeasured.scores(), Double.NaN, 0.0, 0.0,
                         record(reference.getFileName().toString())));
-                rows.add(new MethodRow(name, scores, Double.NaN, scores.averageGap(refScores),
-                        Divergence.meanKl(refForget, forgetPredictions), record(name)));
+                rows.add(new MethodRow(name, scores, Double.NaN, scores.averageGap(refMeasured.scores()),
+                        measured.klFrom(refMeasured), record(name)));
             } else {
                 rows.add(new MethodRow(name, scores, Double.NaN, Double.NaN, Double.NaN, record(name)));
             }

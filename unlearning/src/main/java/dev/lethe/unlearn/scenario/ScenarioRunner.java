@@ -1,7 +1,6 @@
 package dev.lethe.unlearn.scenario;
 
 import dev.lethe.data.Dataset;
-import dev.lethe.nn.Module;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.train.Progress;
 import dev.lethe.unlearn.ForgetSet;
@@ -9,8 +8,7 @@ import dev.lethe.unlearn.TrainedModel;
 import dev.lethe.unlearn.Unlearner;
 import dev.lethe.unlearn.UnlearningRequest;
 import dev.lethe.unlearn.UnlearningResult;
-import dev.lethe.unlearn.eval.Divergence;
-import dev.lethe.unlearn.eval.Predictions;
+import dev.lethe.unlearn.eval.Measurement;
 import dev.lethe.unlearn.eval.Scores;
 import dev.lethe.unlearn.report.MethodRow;
 import java.io.IOException;
@@ -70,11 +68,10 @@ public final class ScenarioRunner {
         for (Unlearner u : unlearners) {
             UnlearningResult result = u.unlearn(startingPoint(u, original), request, labelled(progress, u.name()));
             if (retrain == null) {
-                retrain = reference(result, request);
-                rows.add(row(result, retrain.scores, retrain.forget, retrain));
-            } else {
-                rows.add(evaluate(result, request, retrain));
+                retrain = new Reference(result.model(), measure(result, request));
             }
+            rows.add(row(result, retrain.model == result.model() ? retrain.measured : measure(result, request),
+                    retrain));
             if (retrain.model != result.model() && result.model().network() != original.network()) {
                 release(result.model());
             }
@@ -111,11 +108,10 @@ public final class ScenarioRunner {
                 TrainedModel from = current.get(u.name());
                 UnlearningResult result = u.unlearn(from, request, labelled(progress, u.name()));
                 if (retrain == null) {
-                    retrain = reference(result, cumulative);
-                    rows.add(row(result, retrain.scores, retrain.forget, retrain));
-                } else {
-                    rows.add(evaluate(result, cumulative, retrain));
+                    retrain = new Reference(result.model(), measure(result, cumulative));
                 }
+                rows.add(row(result, retrain.model == result.model() ? retrain.measured
+                        : measure(result, cumulative), retrain));
                 if (from.network() != original.network() && from != result.model()) {
                     release(from);
                 }
@@ -152,28 +148,19 @@ public final class ScenarioRunner {
         return out;
     }
 
-    /** Retrain's scores and its predictions on D_f, against which every other row is measured. */
-    private record Reference(TrainedModel model, Scores scores, Predictions forget) {
+    /** Retrain's model and measurement, against which every other row is measured. */
+    private record Reference(TrainedModel model, Measurement measured) {
     }
 
-    private Reference reference(UnlearningResult result, UnlearningRequest request) {
-        Module classifier = result.model().classifier();
-        Scores scores = Scores.of(classifier, request, test, batchSize);
-        Predictions forget = Predictions.of(classifier, request.forgetData(), batchSize);
-        return new Reference(result.model(), scores, forget);
+    private Measurement measure(UnlearningResult result, UnlearningRequest request) {
+        return Measurement.of(result.model().classifier(), request, test, batchSize);
     }
 
-    private MethodRow evaluate(UnlearningResult result, UnlearningRequest request, Reference retrain) {
-        Module classifier = result.model().classifier();
-        Scores scores = Scores.of(classifier, request, test, batchSize);
-        Predictions forget = Predictions.of(classifier, request.forgetData(), batchSize);
-        return row(result, scores, forget, retrain);
-    }
-
-    private MethodRow row(UnlearningResult result, Scores scores, Predictions forget, Reference retrain) {
+    private MethodRow row(UnlearningResult result, Measurement measured, Reference retrain) {
         String method = result.record().method();
-        MethodRow row = new MethodRow(method, scores, result.record().seconds(), scores.averageGap(retrain.scores),
-                Divergence.meanKl(retrain.forget, forget), result.record());
+        Scores scores = measured.scores();
+        MethodRow row = new MethodRow(method, scores, result.record().seconds(),
+                scores.averageGap(retrain.measured.scores()), measured.klFrom(retrain.measured), result.record());
         status.accept(String.format(Locale.ROOT, "%-8s %6.1f s  forget-acc %6.2f  retain-acc %6.2f  test-acc %6.2f"
                         + "  MIA %6.2f  avg-gap %5.2f", method, result.record().seconds(), scores.forgetAccuracy(),
                 scores.retainAccuracy(), scores.testAccuracy(), scores.miaEfficacy(), row.averageGap()));
