@@ -5,6 +5,7 @@ import dev.lethe.data.FashionMnist;
 import dev.lethe.nn.ModelSpec;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.MemoryScope;
+import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.cpu.CpuThreads;
 import dev.lethe.train.Progress;
 import dev.lethe.train.TrainingRecipe;
@@ -296,7 +297,7 @@ final class DemoCommand extends LetheCommand {
             ForgetSet all = ForgetSpec.parse(forget, train);
             int[] idx = all.indices();
             // Five requests of a fifth each, taken in a seeded random order from the drawn set.
-            int[] order = new dev.lethe.tensor.Philox(seed).permutation(idx.length);
+            int[] order = new Philox(seed).permutation(idx.length);
             int k = 5;
             for (int r = 0; r < k; r++) {
                 int from = r * idx.length / k;
