@@ -50,6 +50,37 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void float32GeluUsesARationalErfWithinItsStatedBound() {
+        // FloatErf's bound is 4e-7 absolute (tools/numerics/fit_float_erf.py); the grid is
+        // dense (step 1e-4) over the whole range where erf is not yet 1 in float32, and beyond.
+        double worst = 0;
+        for (double x = -7; x <= 7; x += 1e-4) {
+            worst = Math.max(worst, Math.abs(FloatErf.erf((float) x) - Erf.reference((float) x)));
+        }
+        assertTrue(worst <= 4e-7, "worst |erf error| " + worst);
+        assertEquals(1f, FloatErf.erf(Float.POSITIVE_INFINITY), 2e-7);
+        assertEquals(-1f, FloatErf.erf(-1e30f), 2e-7);
+        assertTrue(Float.isNaN(FloatErf.erf(Float.NaN)));
+        assertEquals(0f, FloatErf.erf(0f));
+
+        float[] x = new float[1001];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i - 500) / 60f;
+        }
+        float[] y = new float[x.length];
+        float[] dy = new float[x.length];
+        UnaryOp.GELU.apply(x, y, x.length);
+        UnaryOp.GELU_GRAD.apply(x, dy, x.length);
+        for (int i = 0; i < x.length; i++) {
+            // |Δ gelu| ≤ |x|/2 · 4e-7 plus float rounding; the gradient's Φ part the same.
+            assertEquals(UnaryOp.GELU.at(x[i]), y[i], 2e-7 * Math.abs(x[i]) + 2e-7, "gelu(" + x[i] + ")");
+            assertEquals(UnaryOp.GELU_GRAD.at(x[i]), dy[i], 4e-7, "gelu'(" + x[i] + ")");
+        }
+        UnaryOp.GELU_GRAD.apply(x, x, x.length); // in place: each x[i] is read before it is written
+        assertArrayEquals(dy, x);
+    }
+
+    @Test
     void everyUnaryOpAgreesWithScalarMathOnStridedInput() {
         Philox rng = new Philox(3);
         Tensor x = Tensor.randn(rng, DType.FLOAT64, 5, 7).transpose(0, 1); // non-contiguous
