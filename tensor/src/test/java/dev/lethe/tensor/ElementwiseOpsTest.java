@@ -67,14 +67,24 @@ class ElementwiseOpsTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (i - 500) / 60f;
         }
+        float[] fine = new float[200001];
+        float[] fineGrad = new float[fine.length];
+        for (int i = 0; i < fine.length; i++) {
+            fine[i] = (i - 100000) / 10000f;
+        }
+        UnaryOp.GELU_GRAD.apply(fine, fineGrad, fine.length);
+        double worstGrad = 0;
+        for (int i = 0; i < fine.length; i++) {
+            worstGrad = Math.max(worstGrad, Math.abs(fineGrad[i] - UnaryOp.GELU_GRAD.at(fine[i])));
+        }
+        assertTrue(worstGrad <= 4e-7, "worst |gelu' error| " + worstGrad); // 3.0e-7 measured
         float[] y = new float[x.length];
         float[] dy = new float[x.length];
         UnaryOp.GELU.apply(x, y, x.length);
         UnaryOp.GELU_GRAD.apply(x, dy, x.length);
         for (int i = 0; i < x.length; i++) {
-            // |Δ gelu| ≤ |x|/2 · 4e-7 plus float rounding; the gradient's Φ part the same.
+            // |Δ gelu| ≤ |x|/2 · 4e-7 plus float rounding
             assertEquals(UnaryOp.GELU.at(x[i]), y[i], 2e-7 * Math.abs(x[i]) + 2e-7, "gelu(" + x[i] + ")");
-            assertEquals(UnaryOp.GELU_GRAD.at(x[i]), dy[i], 4e-7, "gelu'(" + x[i] + ")");
         }
         UnaryOp.GELU_GRAD.apply(x, x, x.length); // in place: each x[i] is read before it is written
         assertArrayEquals(dy, x);
