@@ -19,17 +19,42 @@ import dev.lethe.tensor.Tensor;
  * building and folding run in parallel over channels; the GEMMs use OpenBLAS's
  * threads. Transposes are BLAS flags, never copies. The bias gradient is not computed here: it is
  * the sum of the output gradient over N, H, W.
+ *
+ * <p>The forward and weight-gradient passes of stride-1 convolutions whose padded width is close
+ * to the output width take {@link PaddedWidthConv} instead: the same products, with one bulk copy
+ * per column row.
  */
 final class Conv2d {
     private Conv2d() {
     }
 
-    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
-        return forward(x, w, bias, spec, ConvGeometry.COLS_BUDGET_BYTES);
+    /** Which lowering the forward and weight-gradient passes use; tests force each one wherever it applies. */
+    enum Lowering {
+        /** {@link PaddedWidthConv} where it {@link PaddedWidthConv#suits suits}, else {@link Im2Col}. */
+        AUTO,
+        /** Always {@link Im2Col}. */
+        IM2COL,
+        /** {@link PaddedWidthConv} wherever it {@link PaddedWidthConv#applies applies} (stride 1). */
+        PADDED_WIDTH;
+
+        boolean paddedWidth(ConvGeometry g) {
+            return switch (this) {
+                case AUTO -> PaddedWidthConv.suits(g);
+                case IM2COL -> false;
+                case PADDED_WIDTH -> PaddedWidthConv.applies(g);
+            };
+        }
     }
 
-    /** As above with the column buffer limited to {@code colsBudget} bytes (tests use small budgets). */
-    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, long colsBudget) {
+    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
+        return forward(x, w, bias, spec, ConvGeometry.COLS_BUDGET_BYTES, Lowering.AUTO);
+    }
+
+    /**
+     * As above with the column buffer limited to {@code colsBudget} bytes and a given lowering
+     * (tests use small budgets and force each lowering).
+     */
+    static Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, long colsBudget, Lowering lowering) {
         String op = "conv2d";
         ArgChecks.requireFloating(x, "input", op);
         ArgChecks.requireDType(w, x.dtype(), "weight", op);
@@ -43,6 +68,12 @@ final class Conv2d {
         DType t = x.dtype();
         Tensor out = Tensor.empty(x.backend(), t, g.outputShape());
         if (out.numel() == 0) {
+            return out;
+        }
+        if (lowering.paddedWidth(g)) {
+            try (Dense dx = Dense.of(x); Dense dw = Dense.of(w)) {
+                PaddedWidthConv.forward(g, dx, dw, b, out, colsBudget);
+            }
             return out;
         }
         int group = g.samplesPerGroup(t.byteSize(), colsBudget);
@@ -146,11 +177,12 @@ final class Conv2d {
     }
 
     static Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
-        return backwardWeight(gradOut, x, weightShape, spec, ConvGeometry.COLS_BUDGET_BYTES);
+        return backwardWeight(gradOut, x, weightShape, spec, ConvGeometry.COLS_BUDGET_BYTES, Lowering.AUTO);
     }
 
-    /** As above with the column buffer limited to {@code colsBudget} bytes (tests use small budgets). */
-    static Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec, long colsBudget) {
+    /** As above with a column budget and a lowering, as {@link #forward(Tensor, Tensor, Tensor, Conv2dSpec, long, Lowering)}. */
+    static Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec, long colsBudget,
+                                 Lowering lowering) {
         String op = "conv2dBackwardWeight";
         ArgChecks.requireFloating(gradOut, "gradOut", op);
         ArgChecks.requireDType(x, gradOut.dtype(), "input", op);
@@ -162,6 +194,12 @@ final class Conv2d {
             return dw.fill_(0);
         }
         if (dw.numel() == 0) {
+            return dw;
+        }
+        if (lowering.paddedWidth(g)) {
+            try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x)) {
+                PaddedWidthConv.backwardWeight(g, dy, dx, dw, colsBudget);
+            }
             return dw;
         }
         int group = g.samplesPerGroup(t.byteSize(), colsBudget);

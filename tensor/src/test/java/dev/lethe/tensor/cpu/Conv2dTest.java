@@ -84,12 +84,17 @@ class Conv2dTest {
                     // one group, groups of one sample, groups of two samples (the last one short)
                     long twoSamples = 2L * ws[1] * ws[2] * ws[3] * ys[2] * ys[3] * t.byteSize();
                     for (long budget : new long[] {ConvGeometry.COLS_BUDGET_BYTES, 1, twoSamples}) {
-                        assertClose(Conv2d.forward(NnChecks.nonContiguous(x), NnChecks.nonContiguous(w), b, s, budget),
-                                want.y, NnChecks.tol(t, false), "forward " + what + " budget " + budget);
                         assertClose(Conv2d.backwardData(NnChecks.nonContiguous(g), w, xs, s, budget),
-                                want.dx, NnChecks.tol(t, true), "backward data " + what);
-                        assertClose(Conv2d.backwardWeight(g, NnChecks.nonContiguous(x), ws, s, budget),
-                                want.dw, NnChecks.tol(t, true), "backward weight " + what);
+                                want.dx, NnChecks.tol(t, true), "backward data " + what + " budget " + budget);
+                    }
+                    for (Conv2d.Lowering lowering : Conv2d.Lowering.values()) {
+                        for (long budget : new long[] {ConvGeometry.COLS_BUDGET_BYTES, 1, twoSamples}) {
+                            String how = what + " " + lowering + " budget " + budget;
+                            assertClose(Conv2d.forward(NnChecks.nonContiguous(x), NnChecks.nonContiguous(w), b, s, budget,
+                                    lowering), want.y, NnChecks.tol(t, false), "forward " + how);
+                            assertClose(Conv2d.backwardWeight(g, NnChecks.nonContiguous(x), ws, s, budget, lowering),
+                                    want.dw, NnChecks.tol(t, true), "backward weight " + how);
+                        }
                     }
                     Naive noBias = new Naive(x.toDoubleArray(), xs, w.toDoubleArray(), ws, null, null, s);
                     assertClose(Backends.cpu().conv2d(x, w, null, s), noBias.y, NnChecks.tol(t, false), "no bias " + what);
