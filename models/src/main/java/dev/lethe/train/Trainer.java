@@ -11,6 +11,7 @@ import dev.lethe.nn.Module;
 import dev.lethe.optim.GradClip;
 import dev.lethe.optim.LrSchedule;
 import dev.lethe.optim.Optimizer;
+import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
@@ -166,7 +167,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation eval = test == null ? null : Evaluation.of(model, test, options.evalBatchSize());
         EpochReport report = new EpochReport(e, steps, lossSum / loader.batchesPerEpoch(), (double) correct / images,
-                lr, eval, seconds, images / seconds);
+                lr, eval, seconds, images / seconds, HostStorage.liveBytes());
         progress.end(report.summary());
         return report;
     }

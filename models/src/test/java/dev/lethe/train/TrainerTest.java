@@ -216,7 +216,7 @@ class TrainerTest {
         assertTrue(lines.get(0).matches("epoch 1/2  step 5/7  loss \\d+\\.\\d{4}  [\\d,]+ img/s  ETA \\d+:\\d\\d"),
                 lines.get(0));
         assertTrue(lines.get(1).startsWith("epoch 1/2  step 7/7  "), lines.get(1));
-        assertTrue(lines.get(2).matches("epoch 1/2  train loss .* acc .*% \\| test loss .* acc .*% \\| .* img/s"),
+        assertTrue(lines.get(2).matches("epoch 1/2  train loss .* acc .*% \\| test loss .* acc .*% \\| .* img/s, [\\d.]+ MB held"),
                 lines.get(2));
         assertEquals("1:01", Progress.clock(61));
         assertEquals("0:00", Progress.clock(0.2));
