@@ -20,28 +20,36 @@ import dev.lethe.tensor.Tensor;
  * threads. Transposes are BLAS flags, never copies. The bias gradient is not computed here: it is
  * the sum of the output gradient over N, H, W.
  *
- * <p>The forward and weight-gradient passes of stride-1 convolutions whose padded width is close
- * to the output width take {@link PaddedWidthConv} instead: the same products, with one bulk copy
- * per column row.
+ * <p>float32 convolutions run on oneDNN ({@link OneDnnConv}) when it is loaded: its JIT kernels on
+ * channel-blocked layouts reach about twice the GEMM rate this lowering gets from OpenBLAS on
+ * ResNet shapes. This class remains the float64 path and the fallback. Here, the forward and
+ * weight-gradient passes of stride-1 convolutions whose padded width is close to the output width
+ * take {@link PaddedWidthConv}: the same products, with one bulk copy per column row.
  */
 final class Conv2d {
     private Conv2d() {
     }
 
-    /** Which lowering the forward and weight-gradient passes use; tests force each one wherever it applies. */
+    /** Which implementation a pass uses; tests force each one wherever it applies. */
     enum Lowering {
-        /** {@link PaddedWidthConv} where it {@link PaddedWidthConv#suits suits}, else {@link Im2Col}. */
+        /** oneDNN where it {@link OneDnnConv#supports supports} the call, else as {@link #PADDED_WIDTH} where that suits, else {@link Im2Col}. */
         AUTO,
         /** Always {@link Im2Col}. */
         IM2COL,
-        /** {@link PaddedWidthConv} wherever it {@link PaddedWidthConv#applies applies} (stride 1). */
-        PADDED_WIDTH;
+        /** {@link PaddedWidthConv} for forward and weight gradient wherever it {@link PaddedWidthConv#applies applies} (stride 1). */
+        PADDED_WIDTH,
+        /** oneDNN wherever it {@link OneDnnConv#supports supports} the call. */
+        ONEDNN;
+
+        boolean oneDnn(ConvGeometry g, DType t) {
+            return (this == AUTO || this == ONEDNN) && OneDnnConv.supports(g, t);
+        }
 
         boolean paddedWidth(ConvGeometry g) {
             return switch (this) {
                 case AUTO -> PaddedWidthConv.suits(g);
-                case IM2COL -> false;
                 case PADDED_WIDTH -> PaddedWidthConv.applies(g);
+                default -> false;
             };
         }
     }
@@ -68,6 +76,12 @@ final class Conv2d {
         DType t = x.dtype();
         Tensor out = Tensor.empty(x.backend(), t, g.outputShape());
         if (out.numel() == 0) {
+            return out;
+        }
+        if (lowering.oneDnn(g, t)) {
+            try (Dense dx = Dense.of(x); Dense dw = Dense.of(w); Dense db = bias == null ? null : Dense.of(bias)) {
+                OneDnnConv.forward(g, dx, dw, db, out);
+            }
             return out;
         }
         if (lowering.paddedWidth(g)) {
@@ -132,11 +146,12 @@ final class Conv2d {
     }
 
     static Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
-        return backwardData(gradOut, w, inputShape, spec, ConvGeometry.COLS_BUDGET_BYTES);
+        return backwardData(gradOut, w, inputShape, spec, ConvGeometry.COLS_BUDGET_BYTES, Lowering.AUTO);
     }
 
-    /** As above with the column buffer limited to {@code colsBudget} bytes (tests use small budgets). */
-    static Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec, long colsBudget) {
+    /** As above with a column budget and a lowering, as {@link #forward(Tensor, Tensor, Tensor, Conv2dSpec, long, Lowering)}. */
+    static Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec, long colsBudget,
+                               Lowering lowering) {
         String op = "conv2dBackwardData";
         ArgChecks.requireFloating(gradOut, "gradOut", op);
         ArgChecks.requireDType(w, gradOut.dtype(), "weight", op);
@@ -149,6 +164,12 @@ final class Conv2d {
         }
         if (g.o() == 0 || g.ohow() == 0) {
             return dx.fill_(0);
+        }
+        if (lowering.oneDnn(g, t)) {
+            try (Dense dy = Dense.of(gradOut); Dense dw = Dense.of(w)) {
+                OneDnnConv.backwardData(g, dy, dw, dx);
+            }
+            return dx;
         }
         int group = g.samplesPerGroup(t.byteSize(), colsBudget);
         int ohow = g.ohow();
@@ -194,6 +215,12 @@ final class Conv2d {
             return dw.fill_(0);
         }
         if (dw.numel() == 0) {
+            return dw;
+        }
+        if (lowering.oneDnn(g, t)) {
+            try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x)) {
+                OneDnnConv.backwardWeight(g, dy, dx, dw);
+            }
             return dw;
         }
         if (lowering.paddedWidth(g)) {

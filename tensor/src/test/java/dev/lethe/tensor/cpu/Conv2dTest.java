@@ -83,15 +83,13 @@ class Conv2dTest {
                     String what = t + " w " + java.util.Arrays.toString(ws) + " " + s;
                     // one group, groups of one sample, groups of two samples (the last one short)
                     long twoSamples = 2L * ws[1] * ws[2] * ws[3] * ys[2] * ys[3] * t.byteSize();
-                    for (long budget : new long[] {ConvGeometry.COLS_BUDGET_BYTES, 1, twoSamples}) {
-                        assertClose(Conv2d.backwardData(NnChecks.nonContiguous(g), w, xs, s, budget),
-                                want.dx, NnChecks.tol(t, true), "backward data " + what + " budget " + budget);
-                    }
                     for (Conv2d.Lowering lowering : Conv2d.Lowering.values()) {
                         for (long budget : new long[] {ConvGeometry.COLS_BUDGET_BYTES, 1, twoSamples}) {
                             String how = what + " " + lowering + " budget " + budget;
                             assertClose(Conv2d.forward(NnChecks.nonContiguous(x), NnChecks.nonContiguous(w), b, s, budget,
                                     lowering), want.y, NnChecks.tol(t, false), "forward " + how);
+                            assertClose(Conv2d.backwardData(NnChecks.nonContiguous(g), w, xs, s, budget, lowering),
+                                    want.dx, NnChecks.tol(t, true), "backward data " + how);
                             assertClose(Conv2d.backwardWeight(g, NnChecks.nonContiguous(x), ws, s, budget, lowering),
                                     want.dw, NnChecks.tol(t, true), "backward weight " + how);
                         }
@@ -101,6 +99,17 @@ class Conv2dTest {
                 }
             }
         }
+    }
+
+    @Test
+    void oneDnnIsLoadedSoFloat32ConvolutionsUseIt() {
+        // Its natives come from Maven like OpenBLAS's; the im2col path stays the fallback.
+        assertTrue(OneDnn.available(), OneDnn.unavailableReason());
+        ConvGeometry threeByThree = ConvGeometry.of(new int[] {2, 3, 8, 8}, new int[] {4, 3, 3, 3}, Conv2dSpec.of(1, 1, 1), "t");
+        assertTrue(OneDnnConv.supports(threeByThree, DType.FLOAT32));
+        assertTrue(!OneDnnConv.supports(threeByThree, DType.FLOAT64), "float64 stays on OpenBLAS");
+        ConvGeometry oneByOne = ConvGeometry.of(new int[] {2, 3, 8, 8}, new int[] {4, 3, 1, 1}, Conv2dSpec.of(2, 0, 1), "t");
+        assertTrue(!OneDnnConv.supports(oneByOne, DType.FLOAT32), "1x1 stays a plain GEMM");
     }
 
     @Test

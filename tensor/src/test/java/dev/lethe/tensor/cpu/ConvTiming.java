@@ -20,7 +20,7 @@ final class ConvTiming {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int[][] layers = { // cin, cout, size, kernel, stride, pad
             {64, 64, 32, 3, 1, 1}, {128, 128, 16, 3, 1, 1}, {256, 256, 8, 3, 1, 1}, {512, 512, 4, 3, 1, 1},
-            {64, 128, 32, 3, 2, 1}, {64, 128, 32, 1, 2, 0}, {128, 256, 16, 3, 2, 1}, {256, 512, 8, 1, 2, 0},
+            {64, 128, 32, 3, 2, 1}, {64, 128, 32, 1, 2, 0}, {128, 256, 16, 3, 2, 1}, {256, 512, 8, 1, 2, 0}, {3, 64, 32, 3, 1, 1}, {1, 64, 28, 3, 1, 1},
         };
         System.out.printf("%-26s %8s %8s %8s %8s   %s%n", "layer", "gemm ms", "fwd", "bwdData", "bwdW", "ratios to gemm");
         for (int[] l : layers) {
