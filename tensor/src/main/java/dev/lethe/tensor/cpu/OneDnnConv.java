@@ -25,6 +25,9 @@ import org.bytedeco.dnnl.global.dnnl;
  * division dropped a remainder). oneDNN dilation counts the gaps: Lethe's d is oneDNN's d − 1.
  */
 final class OneDnnConv {
+    /** Inputs with fewer channels than this keep their plain NCHW layout (see {@link Plan}). */
+    private static final int FEW_CHANNELS = 8;
+
     /** Plans kept at most; the least recently used is destroyed beyond this. */
     private static final int MAX_PLANS = 96;
 
@@ -50,7 +53,7 @@ final class OneDnnConv {
     /**
      * Whether oneDNN takes this convolution: float32, oneDNN loaded, a geometry it can express,
      * and a kernel larger than 1×1 — a 1×1 convolution is a plain GEMM already, and measured
-     * through oneDNN (with its reorders) it ran 2-10× slower than im2col's GEMM.
+     * through oneDNN (with its reorders) it measured no faster than im2col (1×1 stride 2, batch 32).
      */
     static boolean supports(ConvGeometry g, DType t) {
         return t == DType.FLOAT32 && OneDnn.available() && g.kh() * g.kw() > 1
@@ -121,7 +124,11 @@ final class OneDnnConv {
             long[] padR = {rightPad(g.h(), g.oh(), g.kh(), g.spec().strideH(), g.spec().dilationH(), g.spec().padH()),
                 rightPad(g.w(), g.ow(), g.kw(), g.spec().strideW(), g.spec().dilationW(), g.spec().padW())};
             int any = dnnl.dnnl_format_tag_any;
-            dnnl_memory_desc srcAny = OneDnn.desc(src, any);
+            // A blocked layout pads channels to 16: for an image-sized input (1-3 channels) that is
+            // 5-16x the work of the data gradient, so there the input keeps its plain layout. (The
+            // weight gradient is the other way round: measured 3-10x slower on the plain layout.)
+            boolean plainSrc = g.c() < FEW_CHANNELS && pass != Pass.WEIGHTS;
+            dnnl_memory_desc srcAny = OneDnn.desc(src, plainSrc ? dnnl.dnnl_nchw : any);
             dnnl_memory_desc weiAny = OneDnn.desc(wei, any);
             dnnl_memory_desc dstAny = OneDnn.desc(dst, any);
             biasDesc = key.bias ? OneDnn.desc(new long[] {g.o()}, dnnl.dnnl_a) : null;
