@@ -24,35 +24,21 @@ import dev.lethe.tensor.Tensor;
  *
  * <p>float32 convolutions run on oneDNN ({@link OneDnnConv}) when it is loaded: its JIT kernels on
  * channel-blocked layouts reach about twice the GEMM rate this lowering gets from OpenBLAS on
- * ResNet shapes. This class remains the float64 path and the fallback. Here, the forward and
- * weight-gradient passes of stride-1 convolutions whose padded width is close to the output width
- * take {@link PaddedWidthConv}: the same products, with one bulk copy per column row.
+ * ResNet shapes. This class remains the path of float64, of 1×1 kernels and the fallback.
  */
 final class Conv2d {
     private Conv2d() {
     }
 
-    /** Which implementation a pass uses; tests force each one wherever it applies. */
+    /** Which implementation a pass uses; tests force each one. */
     enum Lowering {
-        /** oneDNN where it {@link OneDnnConv#supports supports} the call, else as {@link #PADDED_WIDTH} where that suits, else {@link Im2Col}. */
+        /** oneDNN where it {@link OneDnnConv#supports supports} the call, else {@link Im2Col}. */
         AUTO,
-        /** Always {@link Im2Col}. */
-        IM2COL,
-        /** {@link PaddedWidthConv} for forward and weight gradient wherever it {@link PaddedWidthConv#applies applies} (stride 1). */
-        PADDED_WIDTH,
-        /** oneDNN wherever it {@link OneDnnConv#supports supports} the call. */
-        ONEDNN;
+        /** Always {@link Im2Col} and OpenBLAS. */
+        IM2COL;
 
         boolean oneDnn(ConvGeometry g, DType t) {
-            return (this == AUTO || this == ONEDNN) && OneDnnConv.supports(g, t);
-        }
-
-        boolean paddedWidth(ConvGeometry g) {
-            return switch (this) {
-                case AUTO -> PaddedWidthConv.suits(g);
-                case PADDED_WIDTH -> PaddedWidthConv.applies(g);
-                default -> false;
-            };
+            return this == AUTO && OneDnnConv.supports(g, t);
         }
     }
 
@@ -83,12 +69,6 @@ final class Conv2d {
         if (lowering.oneDnn(g, t)) {
             try (Dense dx = Dense.of(x); Dense dw = Dense.of(w); Dense db = bias == null ? null : Dense.of(bias)) {
                 OneDnnConv.forward(g, dx, dw, db, out);
-            }
-            return out;
-        }
-        if (lowering.paddedWidth(g)) {
-            try (Dense dx = Dense.of(x); Dense dw = Dense.of(w)) {
-                PaddedWidthConv.forward(g, dx, dw, b, out, colsBudget);
             }
             return out;
         }
@@ -236,12 +216,6 @@ final class Conv2d {
         if (lowering.oneDnn(g, t)) {
             try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x)) {
                 OneDnnConv.backwardWeight(g, dy, dx, dw);
-            }
-            return dw;
-        }
-        if (lowering.paddedWidth(g)) {
-            try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x)) {
-                PaddedWidthConv.backwardWeight(g, dy, dx, dw, colsBudget);
             }
             return dw;
         }

@@ -53,7 +53,7 @@ final class OneDnnConv {
     /**
      * Whether oneDNN takes this convolution: float32, oneDNN loaded, a geometry it can express,
      * and a kernel larger than 1×1 — a 1×1 convolution is a plain GEMM already, and measured
-     * through oneDNN (with its reorders) it measured no faster than im2col (1×1 stride 2, batch 32).
+     * through oneDNN (with its reorders) it was no faster than im2col (1×1 stride 2, batch 32).
      */
     static boolean supports(ConvGeometry g, DType t) {
         return t == DType.FLOAT32 && OneDnn.available() && g.kh() * g.kw() > 1
