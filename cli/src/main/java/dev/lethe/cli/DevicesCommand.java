@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.Backends;
+import dev.lethe.tensor.cpu.CpuBackend;
 import dev.lethe.tensor.cpu.CpuThreads;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -74,6 +75,7 @@ final class DevicesCommand extends LetheCommand {
             device.put("off_heap_max_bytes", Pointer.maxBytes());
             device.put("blas", openblas.OPENBLAS_VERSION.strip());
             device.put("blas_threads", openblas.blas_get_num_threads());
+            device.put("convolutions", CpuBackend.convolutionLibrary());
         }
         return entry(b.name(), true, "", List.of(device));
     }
@@ -97,9 +99,10 @@ final class DevicesCommand extends LetheCommand {
             for (Object d : devices) {
                 Map<String, Object> dev = (Map<String, Object>) d;
                 details = dev.containsKey("threads") ? String.format(Locale.ROOT,
-                        "%s: %d threads (%d processors), %s (%d threads), memory %s, Java heap up to %s, "
-                                + "tensors up to %s", dev.get("name"), dev.get("threads"), dev.get("processors"),
-                        dev.get("blas"), dev.get("blas_threads"), bytes(dev.get("memory_bytes")),
+                        "%s: %d threads (%d processors), %s (%d threads), convolutions on %s, memory %s, "
+                                + "Java heap up to %s, tensors up to %s", dev.get("name"), dev.get("threads"),
+                        dev.get("processors"), dev.get("blas"), dev.get("blas_threads"), dev.get("convolutions"),
+                        bytes(dev.get("memory_bytes")),
                         bytes(dev.get("java_heap_max_bytes")), bytes(dev.get("off_heap_max_bytes")))
                         : String.valueOf(dev.get("name"));
             }

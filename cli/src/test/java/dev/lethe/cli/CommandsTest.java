@@ -154,6 +154,7 @@ class CommandsTest {
         assertEquals("cpu", cpu.get("name").asText());
         assertTrue(cpu.get("available").asBoolean());
         assertTrue(cpu.get("devices").get(0).get("threads").asInt() >= 1);
+        assertTrue(cpu.get("devices").get(0).get("convolutions").asText().startsWith("oneDNN "), r.out());
         Cli.run("devices").expect(0);
     }
 

@@ -20,6 +20,14 @@ import java.util.List;
  * primitive to the small class that implements it.
  */
 public final class CpuBackend implements Backend {
+    /**
+     * What runs float32 convolutions with kernels larger than 1×1: "oneDNN x.y.z", or
+     * "im2col + OpenBLAS (reason)" when oneDNN is not loaded or is turned off.
+     */
+    public static String convolutionLibrary() {
+        return OneDnn.description();
+    }
+
 
     @Override
     public String name() {

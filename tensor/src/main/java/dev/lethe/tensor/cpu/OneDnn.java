@@ -58,6 +58,15 @@ final class OneDnn {
         return UNAVAILABLE == null;
     }
 
+    /** "oneDNN 3.11.0" when loaded, else the path convolutions take and why. */
+    static String description() {
+        if (!available()) {
+            return "im2col + OpenBLAS (" + UNAVAILABLE + ")";
+        }
+        org.bytedeco.dnnl.dnnl_version_t v = dnnl.dnnl_version();
+        return "oneDNN " + v.major() + "." + v.minor() + "." + v.patch();
+    }
+
     /** Why oneDNN is not used, or null when it is. */
     static String unavailableReason() {
         return UNAVAILABLE;
