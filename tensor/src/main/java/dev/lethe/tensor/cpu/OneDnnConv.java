@@ -203,8 +203,12 @@ final class OneDnnConv {
                     if (reorders[i] == null) {
                         inner[i] = OneDnn.memory(chosen[i], s.pointer(), offset);
                     } else {
-                        long bytes = dnnl.dnnl_memory_desc_get_size(chosen[i]);
-                        temps[i] = Tensor.empty(out.backend(), DType.FLOAT32, (int) ((bytes + 3) / 4));
+                        long floats = (dnnl.dnnl_memory_desc_get_size(chosen[i]) + 3) / 4;
+                        if (floats > Integer.MAX_VALUE) {
+                            throw new IllegalArgumentException("conv2d: a blocked operand of " + floats
+                                    + " elements is larger than one tensor can be");
+                        }
+                        temps[i] = Tensor.empty(out.backend(), DType.FLOAT32, (int) floats);
                         inner[i] = OneDnn.memory(chosen[i], ((HostStorage) temps[i].storage()).pointer(), 0);
                     }
                 }
