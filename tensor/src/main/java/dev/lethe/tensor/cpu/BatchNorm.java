@@ -11,7 +11,10 @@ import dev.lethe.tensor.Tensor;
  * Szegedy 2015, Algorithm 1), forward and backward, with PyTorch's conventions: training
  * normalises with the biased batch variance and moves the running statistics towards the batch's
  * mean and unbiased variance by {@code momentum}; evaluation uses the running statistics.
- * Statistics are accumulated in double, two-pass; channels are split across threads.
+ * Statistics are accumulated in double, two-pass ({@link Sums}); the elementwise passes that
+ * write the result run in the tensor's own precision ({@link ElementwisePass}), in float32 for
+ * float32 as PyTorch's kernel does (a round trip through double per element made them 2-3x
+ * slower). Channels are split across threads.
  */
 final class BatchNorm {
     private BatchNorm() {
@@ -76,23 +79,19 @@ final class BatchNorm {
             CpuThreads.parallelFor(l.c, 1, (s, e) -> {
                 RowIo io = new RowIo();
                 double[] buf = new double[l.longestRun()];
+                ElementwisePass pass = new ElementwisePass(t, l.longestRun());
                 for (int ch = s; ch < e; ch++) {
                     if (batchStats) {
                         double[] acc = new double[1];
                         l.forEachRun(ch, (off, st, len) -> {
                             io.load(dx.storage, t, dx.offset + off, st, buf, 0, len);
-                            for (int i = 0; i < len; i++) {
-                                acc[0] += buf[i];
-                            }
+                            acc[0] += Sums.sum(buf, len);
                         });
                         double mu = acc[0] / m;
                         acc[0] = 0;
                         l.forEachRun(ch, (off, st, len) -> {
                             io.load(dx.storage, t, dx.offset + off, st, buf, 0, len);
-                            for (int i = 0; i < len; i++) {
-                                double d = buf[i] - mu;
-                                acc[0] += d * d;
-                            }
+                            acc[0] += Sums.squaredDeviations(buf, len, mu);
                         });
                         mean[ch] = mu;
                         batchVar[ch] = acc[0] / m;
@@ -104,13 +103,7 @@ final class BatchNorm {
                     // y = (x − mean)·invStd·γ + β = x·scale + shift
                     double scale = invStd[ch] * (gamma == null ? 1.0 : gamma[ch]);
                     double shift = (beta == null ? 0.0 : beta[ch]) - mean[ch] * scale;
-                    l.forEachRun(ch, (off, st, len) -> {
-                        io.load(dx.storage, t, dx.offset + off, st, buf, 0, len);
-                        for (int i = 0; i < len; i++) {
-                            buf[i] = buf[i] * scale + shift;
-                        }
-                        io.store(os, t, off, st, buf, 0, len);
-                    });
+                    l.forEachRun(ch, (off, st, len) -> pass.scaleShift(dx.storage, dx.offset + off, st, len, scale, shift, os, off));
                 }
             });
         }
@@ -149,6 +142,7 @@ final class BatchNorm {
                 RowIo io = new RowIo();
                 double[] xb = new double[l.longestRun()];
                 double[] gb = new double[l.longestRun()];
+                ElementwisePass pass = new ElementwisePass(t, l.longestRun());
                 for (int ch = s; ch < e; ch++) {
                     double mu = mean[ch];
                     double is = invStd[ch];
@@ -156,24 +150,16 @@ final class BatchNorm {
                     l.forEachRun(ch, (off, st, len) -> {
                         io.load(dx.storage, t, dx.offset + off, st, xb, 0, len);
                         io.load(dg.storage, t, dg.offset + off, st, gb, 0, len);
-                        for (int i = 0; i < len; i++) {
-                            acc[0] += gb[i];
-                            acc[1] += gb[i] * (xb[i] - mu) * is;
-                        }
+                        acc[0] += Sums.sum(gb, len);
+                        acc[1] += Sums.centeredDot(gb, xb, len, mu);
                     });
                     sumG[ch] = acc[0];
-                    sumGx[ch] = acc[1];
+                    sumGx[ch] = acc[1] * is; // Σ g·x̂ = invStd·Σ g·(x − mean)
                     double k = is * (gamma == null ? 1.0 : gamma[ch]);
-                    double meanG = training ? acc[0] / m : 0.0;
-                    double meanGx = training ? acc[1] / m : 0.0;
-                    l.forEachRun(ch, (off, st, len) -> {
-                        io.load(dx.storage, t, dx.offset + off, st, xb, 0, len);
-                        io.load(dg.storage, t, dg.offset + off, st, gb, 0, len);
-                        for (int i = 0; i < len; i++) {
-                            gb[i] = k * (gb[i] - meanG - (xb[i] - mu) * is * meanGx);
-                        }
-                        io.store(gs, t, off, st, gb, 0, len);
-                    });
+                    double meanG = training ? sumG[ch] / m : 0.0;
+                    double slope = training ? is * sumGx[ch] / m : 0.0; // x̂·mean(g·x̂) = (x − mean)·invStd·mean(g·x̂)
+                    l.forEachRun(ch, (off, st, len) -> pass.normGrad(dg.storage, dg.offset + off, dx.storage, dx.offset + off,
+                            st, len, k, meanG, mu, slope, gs, off));
                 }
             });
         }
@@ -181,6 +167,71 @@ final class BatchNorm {
             return new Backend.NormGrads(gradIn, null, null);
         }
         return new Backend.NormGrads(gradIn, Tensor.fromDoubles(sumGx, t, l.c), Tensor.fromDoubles(sumG, t, l.c));
+    }
+
+    /**
+     * The passes that write a result element by element, in the tensor's precision: float32
+     * runs are computed in float arrays (vectorised by the JIT), float64 runs in double arrays.
+     * One instance per thread.
+     */
+    private static final class ElementwisePass {
+        private final boolean single;
+        private final RowIo io = new RowIo();
+        private final float[] fa;
+        private final float[] fb;
+        private final double[] da;
+        private final double[] db;
+
+        ElementwisePass(DType t, int longestRun) {
+            single = t == DType.FLOAT32;
+            fa = new float[single ? longestRun : 0];
+            fb = new float[single ? longestRun : 0];
+            da = new double[single ? 0 : longestRun];
+            db = new double[single ? 0 : longestRun];
+        }
+
+        /** out = x·scale + shift over one run (the normalisation, with γ and β folded in). */
+        void scaleShift(HostStorage x, int xOff, int stride, int n, double scale, double shift, HostStorage out, int outOff) {
+            if (single) {
+                float sc = (float) scale;
+                float sh = (float) shift;
+                Lanes.load(x, xOff, stride, fa, n);
+                for (int i = 0; i < n; i++) {
+                    fa[i] = fa[i] * sc + sh;
+                }
+                Lanes.store(out, outOff, stride, fa, n);
+                return;
+            }
+            io.load(x, DType.FLOAT64, xOff, stride, da, 0, n);
+            for (int i = 0; i < n; i++) {
+                da[i] = da[i] * scale + shift;
+            }
+            io.store(out, DType.FLOAT64, outOff, stride, da, 0, n);
+        }
+
+        /** out = k·(g − meanG − (x − mean)·slope) over one run: the data gradient of batch norm. */
+        void normGrad(HostStorage g, int gOff, HostStorage x, int xOff, int stride, int n, double k, double meanG,
+                      double mean, double slope, HostStorage out, int outOff) {
+            if (single) {
+                float fk = (float) k;
+                float fg = (float) meanG;
+                float fm = (float) mean;
+                float fs = (float) slope;
+                Lanes.load(g, gOff, stride, fa, n);
+                Lanes.load(x, xOff, stride, fb, n);
+                for (int i = 0; i < n; i++) {
+                    fa[i] = fk * (fa[i] - fg - (fb[i] - fm) * fs);
+                }
+                Lanes.store(out, outOff, stride, fa, n);
+                return;
+            }
+            io.load(g, DType.FLOAT64, gOff, stride, da, 0, n);
+            io.load(x, DType.FLOAT64, xOff, stride, db, 0, n);
+            for (int i = 0; i < n; i++) {
+                da[i] = k * (da[i] - meanG - (db[i] - mean) * slope);
+            }
+            io.store(out, DType.FLOAT64, outOff, stride, da, 0, n);
+        }
     }
 
     private static void checkInput(Tensor x, String op) {

@@ -23,7 +23,11 @@ final class ConvTiming {
             {64, 128, 32, 3, 2, 1}, {64, 128, 32, 1, 2, 0}, {128, 256, 16, 3, 2, 1}, {256, 512, 8, 1, 2, 0}, {3, 64, 32, 3, 1, 1}, {1, 64, 28, 3, 1, 1},
         };
         System.out.printf("%-26s %8s %8s %8s %8s   %s%n", "layer", "gemm ms", "fwd", "bwdData", "bwdW", "ratios to gemm");
+        int onlyKernel = Integer.getInteger("timing.kernel", 0); // e.g. -Dtiming.kernel=1: the 1x1 layers only
         for (int[] l : layers) {
+            if (onlyKernel > 0 && l[3] != onlyKernel) {
+                continue;
+            }
             try (MemoryScope scope = MemoryScope.open()) {
                 Conv2dSpec s = Conv2dSpec.of(l[4], l[5], 1);
                 Tensor x = NnChecks.randn(1, DType.FLOAT32, batch, l[0], l[2], l[2]);
