@@ -3,6 +3,7 @@ package dev.lethe.tensor.cpu;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.ReduceOp;
 import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
 
@@ -11,10 +12,10 @@ import dev.lethe.tensor.Tensor;
  * Szegedy 2015, Algorithm 1), forward and backward, with PyTorch's conventions: training
  * normalises with the biased batch variance and moves the running statistics towards the batch's
  * mean and unbiased variance by {@code momentum}; evaluation uses the running statistics.
- * Statistics are accumulated in double, two-pass ({@link Sums}); the elementwise passes that
- * write the result run in the tensor's own precision ({@link ElementwisePass}), in float32 for
- * float32 as PyTorch's kernel does (a round trip through double per element made them 2-3x
- * slower). Channels are split across threads.
+ * Statistics are accumulated in double, two-pass, over four partial sums ({@link CenteredSums});
+ * the elementwise passes that write the result run in the tensor's own precision
+ * ({@link ElementwisePass}), in float32 for float32 as PyTorch's kernel does (a round trip
+ * through double per element made them 2-3x slower). Channels are split across threads.
  */
 final class BatchNorm {
     private BatchNorm() {
@@ -85,13 +86,13 @@ final class BatchNorm {
                         double[] acc = new double[1];
                         l.forEachRun(ch, (off, st, len) -> {
                             io.load(dx.storage, t, dx.offset + off, st, buf, 0, len);
-                            acc[0] += Sums.sum(buf, len);
+                            acc[0] = ReduceOp.SUM.reduceChunk(acc[0], buf, len);
                         });
                         double mu = acc[0] / m;
                         acc[0] = 0;
                         l.forEachRun(ch, (off, st, len) -> {
                             io.load(dx.storage, t, dx.offset + off, st, buf, 0, len);
-                            acc[0] += Sums.squaredDeviations(buf, len, mu);
+                            acc[0] += CenteredSums.squaredDeviations(buf, len, mu);
                         });
                         mean[ch] = mu;
                         batchVar[ch] = acc[0] / m;
@@ -150,8 +151,8 @@ final class BatchNorm {
                     l.forEachRun(ch, (off, st, len) -> {
                         io.load(dx.storage, t, dx.offset + off, st, xb, 0, len);
                         io.load(dg.storage, t, dg.offset + off, st, gb, 0, len);
-                        acc[0] += Sums.sum(gb, len);
-                        acc[1] += Sums.centeredDot(gb, xb, len, mu);
+                        acc[0] = ReduceOp.SUM.reduceChunk(acc[0], gb, len);
+                        acc[1] += CenteredSums.centeredDot(gb, xb, len, mu);
                     });
                     sumG[ch] = acc[0];
                     sumGx[ch] = acc[1] * is; // Σ g·x̂ = invStd·Σ g·(x − mean)

@@ -1,28 +1,13 @@
 package dev.lethe.tensor.cpu;
 
 /**
- * Sums of a chunk in double, each over four interleaved partial sums. A single running sum is
- * one chain of dependent additions (a new add every 4 cycles); four independent chains keep the
- * adder busy, about 3-4x faster. The order is fixed, so results are reproducible.
+ * Centred sums of a chunk in double (the plain sum is {@link dev.lethe.tensor.ReduceOp#SUM}),
+ * each over four interleaved partial sums: a single running sum is one chain of dependent
+ * additions (a new add every 4 cycles), four independent chains keep the adder busy, about
+ * 3-4x faster. The order is fixed, so results are reproducible.
  */
-final class Sums {
-    private Sums() {
-    }
-
-    /** Σ a[i] for i &lt; n. */
-    static double sum(double[] a, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += a[i];
-            s1 += a[i + 1];
-            s2 += a[i + 2];
-            s3 += a[i + 3];
-        }
-        for (; i < n; i++) {
-            s0 += a[i];
-        }
-        return (s0 + s1) + (s2 + s3);
+final class CenteredSums {
+    private CenteredSums() {
     }
 
     /** Σ (a[i] − center)² for i &lt; n: the second pass of a two-pass variance. */
