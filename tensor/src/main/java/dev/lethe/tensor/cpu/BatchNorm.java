@@ -104,7 +104,8 @@ final class BatchNorm {
                     // y = (x − mean)·invStd·γ + β = x·scale + shift
                     double scale = invStd[ch] * (gamma == null ? 1.0 : gamma[ch]);
                     double shift = (beta == null ? 0.0 : beta[ch]) - mean[ch] * scale;
-                    l.forEachRun(ch, (off, st, len) -> pass.scaleShift(dx.storage, dx.offset + off, st, len, scale, shift, os, off));
+                    l.forEachRun(ch, (off, st, len) ->
+                            pass.scaleShift(dx.storage, dx.offset + off, st, len, scale, shift, os, off));
                 }
             });
         }
@@ -158,9 +159,10 @@ final class BatchNorm {
                     sumGx[ch] = acc[1] * is; // Σ g·x̂ = invStd·Σ g·(x − mean)
                     double k = is * (gamma == null ? 1.0 : gamma[ch]);
                     double meanG = training ? sumG[ch] / m : 0.0;
-                    double slope = training ? is * sumGx[ch] / m : 0.0; // x̂·mean(g·x̂) = (x − mean)·invStd·mean(g·x̂)
-                    l.forEachRun(ch, (off, st, len) -> pass.normGrad(dg.storage, dg.offset + off, dx.storage, dx.offset + off,
-                            st, len, k, meanG, mu, slope, gs, off));
+                    // x̂·mean(g·x̂) = (x − mean)·slope
+                    double slope = training ? is * sumGx[ch] / m : 0.0;
+                    l.forEachRun(ch, (off, st, len) -> pass.normGrad(dg.storage, dg.offset + off, dx.storage,
+                            dx.offset + off, st, len, k, meanG, mu, slope, gs, off));
                 }
             });
         }
@@ -192,7 +194,8 @@ final class BatchNorm {
         }
 
         /** out = x·scale + shift over one run (the normalisation, with γ and β folded in). */
-        void scaleShift(HostStorage x, int xOff, int stride, int n, double scale, double shift, HostStorage out, int outOff) {
+        void scaleShift(HostStorage x, int xOff, int stride, int n, double scale, double shift, HostStorage out,
+                        int outOff) {
             if (single) {
                 float sc = (float) scale;
                 float sh = (float) shift;
