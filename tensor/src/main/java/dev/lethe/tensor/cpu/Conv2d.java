@@ -15,12 +15,12 @@ import dev.lethe.tensor.Tensor;
  *   <li>data gradient: {@code dcols = Wᵀ · dyT}, folded back onto the input (col2im);</li>
  *   <li>weight gradient: {@code dW += dyT · colsᵀ}, accumulated over the groups with beta = 1.</li>
  * </ul>
- * G is chosen so the column buffer stays within {@link ConvGeometry#COLS_BUDGET_BYTES}. When a
- * sample has enough output positions the GEMMs run per sample on column slices instead
- * ({@link #bySample}), reading the gradient and writing the output in their NCHW places. Column
- * building and folding run in parallel over channels; the GEMMs use OpenBLAS's
- * threads. Transposes are BLAS flags, never copies. The bias gradient is not computed here: it is
- * the sum of the output gradient over N, H, W.
+ * G is chosen so the column buffer stays within {@link ConvGeometry#COLS_BUDGET_BYTES}; column
+ * building and folding run in parallel over channels, the GEMMs on OpenBLAS's threads. When a
+ * sample has enough output positions (or only one sample's columns fit) the samples run one at a
+ * time instead, in parallel, each GEMM reading and writing the NCHW tensors in place
+ * ({@link SampleParallelConv}). Transposes are BLAS flags, never copies. The bias gradient is not
+ * computed here: it is the sum of the output gradient over N, H, W.
  *
  * <p>float32 convolutions run on oneDNN ({@link OneDnnConv}) when it is loaded: its JIT kernels on
  * channel-blocked layouts reach about twice the GEMM rate this lowering gets from OpenBLAS on
@@ -76,9 +76,15 @@ final class Conv2d {
         int ohow = g.ohow();
         HostStorage os = (HostStorage) out.storage();
         double[] biasValues = b;
+        if (bySample(group, ohow)) {
+            try (Dense dx = Dense.of(x); Dense dw = Dense.of(w)) {
+                SampleParallelConv.forward(g, t, dx, dw, biasValues, os);
+            }
+            return out;
+        }
         try (Dense dx = Dense.of(x); Dense dw = Dense.of(w);
              Tensor cols = Tensor.empty(x.backend(), t, g.ckk(), group * ohow);
-             Tensor y = Tensor.empty(x.backend(), t, g.o(), bySample(group, ohow) ? 0 : group * ohow)) {
+             Tensor y = Tensor.empty(x.backend(), t, g.o(), group * ohow)) {
             HostStorage cs = (HostStorage) cols.storage();
             HostStorage ys = (HostStorage) y.storage();
             for (int n0 = 0; n0 < g.n(); n0 += group) {
@@ -86,27 +92,6 @@ final class Conv2d {
                 int ld = count * ohow;
                 expandGroup(g, t, dx, n0, count, cs);
                 Staging st = Staging.of(t);
-                if (bySample(count, ohow)) {
-                    // Each sample's GEMM reads its column slice and writes its [O, OH·OW] block of
-                    // the output in place: no product to stage and scatter.
-                    for (int i = 0; i < count; i++) {
-                        Gemm.gemm(t, g.o(), ohow, g.ckk(), 1.0, new Gemm.Operand(dw.storage, dw.offset, false, g.ckk()),
-                                new Gemm.Operand(cs, i * ohow, false, ld), 0.0, os, (n0 + i) * g.o() * ohow, ohow);
-                    }
-                    if (biasValues != null) {
-                        int from = n0 * g.o();
-                        CpuThreads.parallelFor(count * g.o(), Math.max(1, 4096 / ohow), (s, e) -> {
-                            Object run = st.array(ohow);
-                            for (int row = s; row < e; row++) {
-                                int at = (from + row) * ohow;
-                                st.load(os, at, run, 0, ohow);
-                                st.addConstant(run, 0, ohow, biasValues[row % g.o()]);
-                                st.store(os, at, run, 0, ohow);
-                            }
-                        });
-                    }
-                    continue;
-                }
                 Gemm.gemm(t, g.o(), ld, g.ckk(), 1.0, new Gemm.Operand(dw.storage, dw.offset, false, g.ckk()),
                         new Gemm.Operand(cs, 0, false, ld), 0.0, ys, 0, ld);
                 // y [O, count, OH·OW] -> out [count, O, OH·OW], adding the bias on the way.
@@ -160,26 +145,23 @@ final class Conv2d {
         int group = g.samplesPerGroup(t.byteSize(), colsBudget);
         int ohow = g.ohow();
         HostStorage dxs = (HostStorage) dx.storage();
+        if (bySample(group, ohow)) {
+            try (Dense dy = Dense.of(gradOut); Dense dw = Dense.of(w)) {
+                SampleParallelConv.backwardData(g, t, dy, dw, dxs);
+            }
+            return dx;
+        }
         try (Dense dy = Dense.of(gradOut); Dense dw = Dense.of(w);
              Tensor dcols = Tensor.empty(w.backend(), t, g.ckk(), group * ohow);
-             Tensor dyT = Tensor.empty(w.backend(), t, g.o(), bySample(group, ohow) ? 0 : group * ohow)) {
+             Tensor dyT = Tensor.empty(w.backend(), t, g.o(), group * ohow)) {
             HostStorage cs = (HostStorage) dcols.storage();
             HostStorage ts = (HostStorage) dyT.storage();
             for (int n0 = 0; n0 < g.n(); n0 += group) {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
-                if (bySample(count, ohow)) {
-                    // Each sample's output gradient is read in place; its products fill its column slice.
-                    for (int i = 0; i < count; i++) {
-                        Gemm.gemm(t, g.ckk(), ohow, g.o(), 1.0, new Gemm.Operand(dw.storage, dw.offset, true, g.ckk()),
-                                new Gemm.Operand(dy.storage, dy.offset + (n0 + i) * g.o() * ohow, false, ohow), 0.0,
-                                cs, i * ohow, ld);
-                    }
-                } else {
-                    transposeGroup(g, t, dy, n0, count, ts, ld);
-                    Gemm.gemm(t, g.ckk(), ld, g.o(), 1.0, new Gemm.Operand(dw.storage, dw.offset, true, g.ckk()),
-                            new Gemm.Operand(ts, 0, false, ld), 0.0, cs, 0, ld);
-                }
+                transposeGroup(g, t, dy, n0, count, ts, ld);
+                Gemm.gemm(t, g.ckk(), ld, g.o(), 1.0, new Gemm.Operand(dw.storage, dw.offset, true, g.ckk()),
+                        new Gemm.Operand(ts, 0, false, ld), 0.0, cs, 0, ld);
                 int first = n0 * g.c() * g.h() * g.w();
                 int samples = count;
                 CpuThreads.parallelFor(g.c(), 1, (s, e) -> {
@@ -222,27 +204,24 @@ final class Conv2d {
         int group = g.samplesPerGroup(t.byteSize(), colsBudget);
         int ohow = g.ohow();
         HostStorage dws = (HostStorage) dw.storage();
+        if (bySample(group, ohow)) {
+            try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x)) {
+                SampleParallelConv.backwardWeight(g, t, dy, dx, dw);
+            }
+            return dw;
+        }
         try (Dense dy = Dense.of(gradOut); Dense dx = Dense.of(x);
              Tensor cols = Tensor.empty(x.backend(), t, g.ckk(), group * ohow);
-             Tensor dyT = Tensor.empty(x.backend(), t, g.o(), bySample(group, ohow) ? 0 : group * ohow)) {
+             Tensor dyT = Tensor.empty(x.backend(), t, g.o(), group * ohow)) {
             HostStorage cs = (HostStorage) cols.storage();
             HostStorage ts = (HostStorage) dyT.storage();
             for (int n0 = 0; n0 < g.n(); n0 += group) {
                 int count = Math.min(group, g.n() - n0);
                 int ld = count * ohow;
                 expandGroup(g, t, dx, n0, count, cs);
-                if (bySample(count, ohow)) {
-                    // dW += dy_i · cols_iᵀ per sample, dy_i read in place.
-                    for (int i = 0; i < count; i++) {
-                        Gemm.gemm(t, g.o(), g.ckk(), ohow, 1.0,
-                                new Gemm.Operand(dy.storage, dy.offset + (n0 + i) * g.o() * ohow, false, ohow),
-                                new Gemm.Operand(cs, i * ohow, true, ld), n0 + i == 0 ? 0.0 : 1.0, dws, 0, g.ckk());
-                    }
-                } else {
-                    transposeGroup(g, t, dy, n0, count, ts, ld);
-                    Gemm.gemm(t, g.o(), g.ckk(), ld, 1.0, new Gemm.Operand(ts, 0, false, ld),
-                            new Gemm.Operand(cs, 0, true, ld), n0 == 0 ? 0.0 : 1.0, dws, 0, g.ckk());
-                }
+                transposeGroup(g, t, dy, n0, count, ts, ld);
+                Gemm.gemm(t, g.o(), g.ckk(), ld, 1.0, new Gemm.Operand(ts, 0, false, ld),
+                        new Gemm.Operand(cs, 0, true, ld), n0 == 0 ? 0.0 : 1.0, dws, 0, g.ckk());
             }
         }
         return dw;
@@ -260,12 +239,13 @@ final class Conv2d {
     }
 
     /**
-     * Whether a group's GEMMs run one per sample on column slices, reading and writing the NCHW
-     * tensors in place, rather than as one GEMM over staged copies: always for a single sample,
-     * and while a sample's OH·OW columns are enough for an efficient GEMM.
+     * Whether the convolution runs one sample at a time ({@link SampleParallelConv}), its GEMMs
+     * reading and writing the NCHW tensors in place, rather than as one GEMM per group of samples
+     * over staged copies: when only one sample's columns fit the budget, and while a sample's
+     * OH·OW columns are enough for an efficient GEMM.
      */
-    private static boolean bySample(int count, int ohow) {
-        return count == 1 || ohow >= SLICE_MIN_COLUMNS;
+    private static boolean bySample(int group, int ohow) {
+        return group == 1 || ohow >= SLICE_MIN_COLUMNS;
     }
 
     /** Columns per sample from which per-sample GEMMs beat staging copies. */

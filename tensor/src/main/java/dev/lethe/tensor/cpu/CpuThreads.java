@@ -53,8 +53,8 @@ public final class CpuThreads {
      * split depends only on n, grain and the thread count, so results are reproducible.
      */
     public static void parallelFor(int n, int grain, RangeBody body) {
-        int parts = (int) Math.min(THREADS, Math.max(1, n / (long) Math.max(grain, 1)));
-        if (parts <= 1 || POOL == null || IN_POOL.get()) {
+        int parts = parts(n, grain);
+        if (parts <= 1) {
             if (n > 0) {
                 body.run(0, n);
             }
@@ -92,5 +92,37 @@ public final class CpuThreads {
         if (failure != null) {
             throw new IllegalStateException("parallel loop failed", failure);
         }
+    }
+
+    /**
+     * As {@link #parallelFor}, with OpenBLAS single-threaded while the loop runs in parallel, so
+     * each thread's products run on that thread alone: for loops of many small products (one per
+     * sample), where one product per core beats every core on each product. Run serially (one
+     * range), or where OpenBLAS's thread count cannot be switched ({@link SerialBlas}), the loop
+     * runs on the calling thread and its products keep all of OpenBLAS's threads. The switch is
+     * global: while such a loop runs, products started elsewhere also run on one thread (correct,
+     * only slower).
+     */
+    public static void parallelForSerialBlas(int n, int grain, RangeBody body) {
+        if (parts(n, grain) <= 1 || !SerialBlas.available()) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        SerialBlas.enter();
+        try {
+            parallelFor(n, grain, body);
+        } finally {
+            SerialBlas.exit(THREADS);
+        }
+    }
+
+    /** Ranges a loop over n indices with the given grain is split into; 1 inside a pool thread. */
+    private static int parts(int n, int grain) {
+        if (POOL == null || IN_POOL.get()) {
+            return 1;
+        }
+        return (int) Math.min(THREADS, Math.max(1, n / (long) Math.max(grain, 1)));
     }
 }

@@ -19,6 +19,10 @@ public final class Gemm {
 
     /** One matrix operand as BLAS sees it: storage, element offset, transposed flag, leading dimension. */
     record Operand(HostStorage storage, int offset, boolean trans, int ld) {
+        /** The same stored matrix read as its transpose. */
+        Operand transposed() {
+            return new Operand(storage, offset, !trans, ld);
+        }
     }
 
     /**

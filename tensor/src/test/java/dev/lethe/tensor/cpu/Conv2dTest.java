@@ -102,13 +102,15 @@ class Conv2dTest {
     }
 
     @Test
-    void perSampleGemmsOnColumnSlicesMatchTheDirectLoops() {
-        // 12x12 outputs (at least SLICE_MIN_COLUMNS positions) in groups of two samples, the
-        // last group short: the path that runs one GEMM per sample inside a group.
-        int[] xs = {3, 2, 12, 12};
+    void samplesInParallelMatchTheDirectLoops() {
+        // At least SLICE_MIN_COLUMNS output positions, so the samples run one at a time, spread
+        // over the threads (3 samples: uneven ranges): a 3x3 kernel, a pointwise 1x1 (columns used
+        // in place) and a 1x1 stride-2 shortcut, with non-contiguous inputs for the last.
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            for (int[] ws : new int[][] {{3, 2, 3, 3}, {4, 2, 1, 1}}) {
-                Conv2dSpec s = ws[2] == 3 ? Conv2dSpec.of(1, 1, 1) : Conv2dSpec.of(1, 0, 1);
+            for (int[] ws : new int[][] {{3, 2, 3, 3}, {4, 2, 1, 1}, {5, 2, 1, 1}}) {
+                boolean strided = ws[0] == 5;
+                int[] xs = {3, 2, strided ? 24 : 12, strided ? 24 : 12};
+                Conv2dSpec s = ws[2] == 3 ? Conv2dSpec.of(1, 1, 1) : Conv2dSpec.of(strided ? 2 : 1, 0, 1);
                 Tensor x = NnChecks.randn(11, t, xs);
                 Tensor w = NnChecks.randn(12, t, ws);
                 Tensor b = NnChecks.randn(13, t, ws[0]);
@@ -116,13 +118,15 @@ class Conv2dTest {
                 assertTrue(ys[2] * ys[3] >= Conv2d.SLICE_MIN_COLUMNS);
                 Tensor g = NnChecks.randn(14, t, ys);
                 Naive want = new Naive(x.toDoubleArray(), xs, w.toDoubleArray(), ws, b.toDoubleArray(), g.toDoubleArray(), s);
-                long twoSamples = 2L * ws[1] * ws[2] * ws[3] * ys[2] * ys[3] * t.byteSize();
-                String what = t + " " + java.util.Arrays.toString(ws);
+                Tensor xi = strided ? NnChecks.nonContiguous(x) : x;
+                Tensor gi = strided ? NnChecks.nonContiguous(g) : g;
+                String what = t + " " + java.util.Arrays.toString(ws) + " " + s;
                 Conv2d.Lowering im2col = Conv2d.Lowering.IM2COL;
-                assertClose(Conv2d.forward(x, w, b, s, twoSamples, im2col), want.y, NnChecks.tol(t, false), "forward " + what);
-                assertClose(Conv2d.backwardData(g, w, xs, s, twoSamples, im2col), want.dx, NnChecks.tol(t, true),
+                long budget = ConvGeometry.COLS_BUDGET_BYTES;
+                assertClose(Conv2d.forward(xi, w, b, s, budget, im2col), want.y, NnChecks.tol(t, false), "forward " + what);
+                assertClose(Conv2d.backwardData(gi, w, xs, s, budget, im2col), want.dx, NnChecks.tol(t, true),
                         "backward data " + what);
-                assertClose(Conv2d.backwardWeight(g, x, ws, s, twoSamples, im2col), want.dw, NnChecks.tol(t, true),
+                assertClose(Conv2d.backwardWeight(gi, xi, ws, s, budget, im2col), want.dw, NnChecks.tol(t, true),
                         "backward weight " + what);
             }
         }

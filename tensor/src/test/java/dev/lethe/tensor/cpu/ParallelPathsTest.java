@@ -2,6 +2,8 @@ package dev.lethe.tensor.cpu;
 
 import static dev.lethe.tensor.cpu.NnChecks.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
@@ -10,6 +12,8 @@ import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Pool2dSpec;
 import dev.lethe.tensor.Tensor;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,5 +63,48 @@ class ParallelPathsTest {
             long results = 4L * (y.numel() + dx.numel() + dw.numel() + bn.numel()) + 2 * 4 * 8; // + mean, invStd
             assertEquals(results, HostStorage.liveBytes() - before, "only the results stay allocated");
         }
+        // The sample-parallel lowering: per-thread column buffers and weight-gradient partials.
+        Tensor x1 = NnChecks.randn(8, DType.FLOAT32, 5, 4, 24, 24);
+        Tensor w1 = NnChecks.randn(9, DType.FLOAT32, 6, 4, 1, 1);
+        Conv2dSpec s2 = Conv2dSpec.of(2, 0, 1);
+        Tensor g1 = NnChecks.randn(10, DType.FLOAT32, 5, 6, 12, 12);
+        try (MemoryScope scope = MemoryScope.open()) {
+            long before = HostStorage.liveBytes();
+            Tensor y = Conv2d.forward(x1, w1, null, s2);
+            Tensor dx = Conv2d.backwardData(g1, w1, x1.shape(), s2);
+            Tensor dw = Conv2d.backwardWeight(g1, x1, w1.shape(), s2);
+            assertEquals(4L * (y.numel() + dx.numel() + dw.numel()), HostStorage.liveBytes() - before,
+                    "only the 1x1 stride-2 results stay allocated");
+        }
+    }
+
+    @Test
+    void sampleParallelLoopsRunSingleThreadedProductsAndRestoreTheThreadCount() {
+        // The bundled OpenBLAS exports its thread-count variable, so the fast path is the one in use.
+        assertTrue(SerialBlas.available(), "OpenBLAS's blas_cpu_number is found");
+        int threads = CpuThreads.threads();
+        assertEquals(threads, blasThreads());
+        int[] seen = new int[8];
+        CpuThreads.parallelForSerialBlas(8, 1, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                seen[i] = blasThreads();
+            }
+        });
+        for (int i = 0; i < 8; i++) {
+            assertEquals(threads > 1 ? 1 : threads, seen[i], "products inside the loop run on one thread");
+        }
+        assertEquals(threads, blasThreads(), "all threads back after the loop");
+        assertThrows(IllegalStateException.class, () -> CpuThreads.parallelForSerialBlas(8, 1, (s, e) -> {
+            throw new IllegalStateException("failing body");
+        }));
+        assertEquals(threads, blasThreads(), "all threads back after a failing loop");
+        // A loop too short to split keeps OpenBLAS on all threads for its one range.
+        CpuThreads.parallelForSerialBlas(1, 1, (s, e) -> seen[0] = blasThreads());
+        assertEquals(threads, seen[0]);
+    }
+
+    /** OpenBLAS's own thread count (the variable its products read), not a Java-side copy. */
+    private static int blasThreads() {
+        return new IntPointer(Loader.addressof("blas_cpu_number")).get(0);
     }
 }
