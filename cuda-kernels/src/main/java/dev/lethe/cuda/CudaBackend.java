@@ -1,10 +1,12 @@
 package dev.lethe.cuda;
 
 import dev.lethe.tensor.Backend;
+import dev.lethe.tensor.Backends;
 import dev.lethe.tensor.BinaryOp;
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.Device;
+import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Pool2dSpec;
 import dev.lethe.tensor.ReduceOp;
@@ -19,8 +21,11 @@ import java.util.List;
  * {@link CudaAvailability}, so a CPU-only machine lists it as unavailable with the reason and
  * nothing else changes.
  *
- * <p>Operations without a device implementation yet throw {@link UnsupportedOperationException}
- * naming the operation; a caller never gets a silent fallback to the host.
+ * <p>Implemented on the device so far: storage (the {@link CachingAllocator}), copies within the
+ * device and to and from the host, fill, cat, the elementwise unary/binary/where ops, sum/max/min
+ * reductions and matrix products (cuBLAS). Operations without a device implementation yet throw
+ * {@link UnsupportedOperationException} naming the operation; a caller never gets a silent
+ * fallback to the host.
  */
 public final class CudaBackend implements Backend {
     private static final Device DEVICE = new Device("cuda", 0);
@@ -58,48 +63,132 @@ public final class CudaBackend implements Backend {
         return outcome.device();
     }
 
+    /** The allocator's bookkeeping: bytes in use, cached, peak. */
+    public AllocatorStats allocatorStats() {
+        return ops().context.allocator().stats();
+    }
+
+    /** Waits until all work queued on the device has finished. */
+    public void synchronize() {
+        ops().context.synchronize();
+    }
+
+    /** The device-side helpers, made on first use (after the availability probe said yes). */
+    private static final class Ops {
+        final CudaContext context = CudaContext.get();
+        final DeviceElementwise elementwise = new DeviceElementwise(context);
+        final DeviceReductions reductions = new DeviceReductions(context);
+        final CublasGemm gemm = new CublasGemm(context);
+        final HostTransfers transfers = new HostTransfers(context);
+
+        static final Ops INSTANCE = new Ops();
+    }
+
+    /** The helpers, with the context current on this thread; fails with the reason when CUDA is unavailable. */
+    private static Ops ops() {
+        CudaContext.get(); // checks availability first, so Ops is only ever initialised on a device
+        return Ops.INSTANCE;
+    }
+
     private static UnsupportedOperationException unsupported(String op) {
         return new UnsupportedOperationException("the CUDA backend does not implement " + op + " yet");
     }
 
     @Override
     public Storage allocate(long bytes) {
-        throw unsupported("allocate");
+        return new DeviceStorage(ops().context.allocator(), DEVICE, bytes);
     }
 
+    /**
+     * {@code dst = src} converted to dst's dtype, src already broadcast to dst's shape. Either
+     * side may be on the host: host data is made contiguous in the destination's dtype on the
+     * host and moves in one transfer, device data moves from a contiguous device copy.
+     */
     @Override
     public void copy(Tensor src, Tensor dst) {
-        throw unsupported("copy");
+        Ops o = ops();
+        boolean srcHere = src.device().equals(DEVICE);
+        boolean dstHere = dst.device().equals(DEVICE);
+        if (srcHere && dstHere) {
+            o.elementwise.copy(src, dst);
+        } else if (dstHere) {
+            try (Tensor staged = Tensor.empty(Backends.cpu(), dst.dtype(), dst.shape())) {
+                Backends.cpu().copy(src, staged);
+                if (dst.isContiguous()) {
+                    o.transfers.toDevice((HostStorage) staged.storage(), 0, DeviceElementwise.address(dst)
+                            + (long) dst.offset() * dst.dtype().byteSize(), staged.numel() * (long) dst.dtype().byteSize());
+                } else {
+                    try (Tensor dense = Tensor.empty(this, dst.dtype(), dst.shape())) {
+                        o.transfers.toDevice((HostStorage) staged.storage(), 0, DeviceElementwise.address(dense),
+                                dense.numel() * (long) dst.dtype().byteSize());
+                        o.elementwise.copy(dense, dst);
+                    }
+                }
+            }
+        } else if (srcHere) {
+            Tensor dense = src.isContiguous() ? src : Tensor.empty(this, src.dtype(), src.shape());
+            try (Tensor staged = Tensor.empty(Backends.cpu(), src.dtype(), src.shape())) {
+                if (dense != src) {
+                    o.elementwise.copy(src, dense);
+                }
+                LaunchChecks.checkWithinStorage(dense, "copy to host");
+                o.transfers.toHost(DeviceElementwise.address(dense) + (long) dense.offset() * src.dtype().byteSize(),
+                        (HostStorage) staged.storage(), 0, staged.numel() * (long) src.dtype().byteSize());
+                Backends.cpu().copy(staged, dst);
+            } finally {
+                if (dense != src) {
+                    dense.close();
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("the CUDA backend copies only from or to " + DEVICE + ", not " + src.device()
+                    + " -> " + dst.device());
+        }
     }
 
     @Override
     public void fill(Tensor dst, double value) {
-        throw unsupported("fill");
+        ops().elementwise.fill(dst, value);
     }
 
     @Override
     public Tensor cat(List<Tensor> parts, int axis) {
-        throw unsupported("cat");
+        int[] shape = parts.get(0).shape().clone();
+        int total = 0;
+        for (Tensor p : parts) {
+            total += p.shape()[axis];
+        }
+        shape[axis] = total;
+        Tensor out = Tensor.empty(this, parts.get(0).dtype(), shape);
+        int at = 0;
+        for (Tensor p : parts) {
+            int size = p.shape()[axis];
+            if (size > 0) {
+                ops().elementwise.copy(p, out.narrow(axis, at, size));
+            }
+            at += size;
+        }
+        return out;
     }
 
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        throw unsupported("unary " + op.name().toLowerCase(java.util.Locale.ROOT));
+        ops().elementwise.unary(op, x, out);
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        throw unsupported("binary " + op.label());
+        ops().elementwise.binary(op, a, b, out);
     }
 
     @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
-        throw unsupported("where");
+        ops().elementwise.where(cond, a, b, out);
     }
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
-        throw unsupported("reduce " + op.name().toLowerCase(java.util.Locale.ROOT));
+        ops().reductions.reduce(op, x, axes, out);
     }
 
     @Override
@@ -114,7 +203,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
-        throw unsupported("matmul");
+        ops().gemm.matmul(a, b, out);
     }
 
     @Override

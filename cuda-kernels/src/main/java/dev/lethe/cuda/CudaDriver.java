@@ -6,12 +6,14 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * The one class that touches {@code org.bytedeco.cuda}: every call into the CUDA driver goes
- * through here. Its static initialiser loads the JNI glue; without {@code libcuda.so.1} that
+ * The first class to touch {@code org.bytedeco.cuda}, and the check of every driver result.
+ * Its static initialiser loads the JNI glue; without {@code libcuda.so.1} that
  * throws {@link UnsatisfiedLinkError} (wrapped in {@link ExceptionInInitializerError}) on the
  * first touch and {@link NoClassDefFoundError} on every later one, so only
- * {@link CudaAvailability} may touch it first, once, and remember why it failed. CPU-only code
- * paths never load this class.
+ * {@link CudaAvailability} may touch it first, once, and remember why it failed. The classes
+ * that call the bindings afterwards ({@link CudaContext} and the device ops) are reached only
+ * through {@link CudaContext#get()}, which asks that probe first; CPU-only code paths never load
+ * any of them.
  */
 final class CudaDriver {
     static {

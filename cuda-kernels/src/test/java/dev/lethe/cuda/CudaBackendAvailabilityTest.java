@@ -49,6 +49,9 @@ class CudaBackendAvailabilityTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.forDevice(cuda.device()));
         assertTrue(e.getMessage().contains(cuda.unavailableReason()), e.getMessage());
         assertThrows(IllegalStateException.class, () -> ((CudaBackend) cuda).deviceInfo());
+        // Device work on the unavailable backend is refused with the same reason, before any CUDA call.
+        IllegalStateException direct = assertThrows(IllegalStateException.class, () -> cuda.allocate(16));
+        assertTrue(direct.getMessage().contains(cuda.unavailableReason()), direct.getMessage());
         Tensor t = Tensor.of(new float[] {1, 2, 3}, 3);
         assertEquals(6.0, t.sum().item(), 0.0);
     }

@@ -45,7 +45,11 @@ public final class MemoryScope implements AutoCloseable {
         return STACK.get().peek();
     }
 
-    static void register(Storage storage) {
+    /**
+     * Hands a newly allocated storage to the innermost scope of this thread, if one is open.
+     * Every backend calls this once for each storage it allocates.
+     */
+    public static void register(Storage storage) {
         MemoryScope scope = STACK.get().peek();
         if (scope != null) {
             scope.owned.put(storage, Boolean.TRUE);

@@ -1,0 +1,92 @@
+package dev.lethe.cuda;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parameters of one kernel launch, in the order of the kernel's signature. Each value is
+ * written at its natural alignment into one buffer; {@code cuLaunchKernel} gets an array of
+ * pointers to them ({@link #offsets()} into {@link #bytes()}), and copies the values at launch,
+ * so the buffer can go as soon as the launch call returns.
+ */
+final class KernelArgs {
+    private ByteBuffer buffer = ByteBuffer.allocate(512).order(ByteOrder.nativeOrder());
+    private final List<Integer> offsets = new ArrayList<>();
+
+    /** A C {@code int}. */
+    KernelArgs i32(int v) {
+        reserve(4).putInt(offsets.get(offsets.size() - 1), v);
+        return this;
+    }
+
+    /** A C {@code long long}. */
+    KernelArgs i64(long v) {
+        reserve(8).putLong(offsets.get(offsets.size() - 1), v);
+        return this;
+    }
+
+    /** A C {@code float}. */
+    KernelArgs f32(float v) {
+        reserve(4).putFloat(offsets.get(offsets.size() - 1), v);
+        return this;
+    }
+
+    /** A C {@code double}. */
+    KernelArgs f64(double v) {
+        reserve(8).putDouble(offsets.get(offsets.size() - 1), v);
+        return this;
+    }
+
+    /** A device pointer ({@code T*}). */
+    KernelArgs pointer(long deviceAddress) {
+        return i64(deviceAddress);
+    }
+
+    /** A {@code Layout3} struct, passed by value (8-byte aligned, {@link KernelLayout#BYTES} bytes). */
+    KernelArgs layout(KernelLayout layout) {
+        byte[] b = layout.toBytes();
+        ByteBuffer buf = reserve(8, b.length);
+        int at = offsets.get(offsets.size() - 1);
+        for (int i = 0; i < b.length; i++) {
+            buf.put(at + i, b[i]);
+        }
+        return this;
+    }
+
+    /** Number of parameters. */
+    int count() {
+        return offsets.size();
+    }
+
+    /** Byte offset of each parameter in {@link #bytes()}. */
+    int[] offsets() {
+        return offsets.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The packed values, up to the end of the last one. */
+    byte[] bytes() {
+        int end = offsets.isEmpty() ? 0 : buffer.position();
+        byte[] out = new byte[end];
+        buffer.duplicate().position(0).get(out, 0, end);
+        return out;
+    }
+
+    private ByteBuffer reserve(int size) {
+        return reserve(size, size);
+    }
+
+    /** Aligns the end to {@code align}, records the parameter's offset and grows by {@code size}. */
+    private ByteBuffer reserve(int align, int size) {
+        int at = (buffer.position() + align - 1) / align * align;
+        if (at + size > buffer.capacity()) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, at + size)).order(ByteOrder.nativeOrder());
+            bigger.put(buffer.duplicate().position(0).limit(buffer.position()));
+            buffer = bigger;
+        }
+        offsets.add(at);
+        buffer.position(at + size);
+        return buffer;
+    }
+}
