@@ -23,7 +23,8 @@ import java.util.List;
  *
  * <p>Implemented on the device so far: storage (the {@link CachingAllocator}), copies within the
  * device and to and from the host, fill, cat, the elementwise unary/binary/where ops, sum/max/min
- * reductions and matrix products (cuBLAS). Operations without a device implementation yet throw
+ * reductions, matrix products (cuBLAS), softmax and log-softmax with their backward, and the
+ * fused cross-entropy with its backward. Operations without a device implementation yet throw
  * {@link UnsupportedOperationException} naming the operation; a caller never gets a silent
  * fallback to the host.
  */
@@ -80,6 +81,7 @@ public final class CudaBackend implements Backend {
         final DeviceReductions reductions = new DeviceReductions(context);
         final CublasGemm gemm = new CublasGemm(context);
         final HostTransfers transfers = new HostTransfers(context);
+        final DeviceSoftmax softmax = new DeviceSoftmax(context);
 
         static final Ops INSTANCE = new Ops();
     }
@@ -289,22 +291,22 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor softmax(Tensor x, int axis, boolean log) {
-        throw unsupported(log ? "logSoftmax" : "softmax");
+        return ops().softmax.forward(x, axis, log);
     }
 
     @Override
     public Tensor softmaxBackward(Tensor gradOut, Tensor y, int axis, boolean log) {
-        throw unsupported(log ? "logSoftmaxBackward" : "softmaxBackward");
+        return ops().softmax.backward(gradOut, y, axis, log);
     }
 
     @Override
     public CrossEntropy crossEntropy(Tensor logits, Tensor targets, double labelSmoothing) {
-        throw unsupported("crossEntropy");
+        return ops().softmax.crossEntropy(logits, targets, labelSmoothing);
     }
 
     @Override
     public Tensor crossEntropyBackward(double gradLoss, CrossEntropy forward, Tensor targets, double labelSmoothing) {
-        throw unsupported("crossEntropyBackward");
+        return ops().softmax.crossEntropyBackward(gradLoss, forward, targets, labelSmoothing);
     }
 
     @Override

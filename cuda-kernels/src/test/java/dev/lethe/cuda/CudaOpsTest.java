@@ -177,6 +177,39 @@ class CudaOpsTest {
     }
 
     @Test
+    void softmaxAndCrossEntropyMatchTheCpu() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor x = randn(25, t, 4, 37, 3).mul(3);
+            Tensor g = randn(26, t, 4, 37, 3);
+            for (int axis : new int[] {0, 1, 2}) {
+                for (boolean log : new boolean[] {false, true}) {
+                    String what = t + (log ? " log-softmax" : " softmax") + " axis " + axis;
+                    Tensor y = Backends.cpu().softmax(x, axis, log);
+                    Tensor yd = backend().softmax(x.to(CUDA), axis, log);
+                    assertClose(yd, y, tol(t, false), what);
+                    assertClose(backend().softmaxBackward(g.to(CUDA), yd, axis, log),
+                            Backends.cpu().softmaxBackward(g, y, axis, log), tol(t, false), what + " backward");
+                }
+            }
+            Tensor logits = randn(27, t, 64, 10).mul(2);
+            Tensor targets = Tensor.randint(new Philox(28), 0, 10, 64);
+            for (double smoothing : new double[] {0.0, 0.1}) {
+                var cpu = Backends.cpu().crossEntropy(logits, targets, smoothing);
+                var gpu = backend().crossEntropy(logits.to(CUDA), targets.to(CUDA), smoothing);
+                assertClose(gpu.loss(), cpu.loss(), tol(t, false), t + " cross-entropy, smoothing " + smoothing);
+                assertClose(gpu.logProbs(), cpu.logProbs(), tol(t, false), t + " log p");
+                assertClose(backend().crossEntropyBackward(0.7, gpu, targets.to(CUDA), smoothing),
+                        Backends.cpu().crossEntropyBackward(0.7, cpu, targets, smoothing), tol(t, false),
+                        t + " cross-entropy backward, smoothing " + smoothing);
+            }
+            Tensor bad = Tensor.of(new long[] {1, 10, 2, -1}, 4).to(CUDA);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> backend().crossEntropy(logits.narrow(0, 0, 4).to(CUDA), bad, 0));
+            assertTrue(e.getMessage().contains("target 10 at position 1"), e.getMessage());
+        }
+    }
+
+    @Test
     void scopesReturnDeviceMemoryToTheCacheAndHoldItFlat() {
         CudaBackend cuda = backend();
         Tensor w = randn(20, DType.FLOAT32, 64, 64).to(CUDA);
