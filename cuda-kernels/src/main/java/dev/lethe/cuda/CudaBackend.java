@@ -13,7 +13,6 @@ import dev.lethe.tensor.ReduceOp;
 import dev.lethe.tensor.Storage;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.UnaryOp;
-import java.util.List;
 
 /**
  * The CUDA backend ({@code cuda:0}), found through {@link java.util.ServiceLoader}. Creating it
@@ -22,7 +21,7 @@ import java.util.List;
  * nothing else changes.
  *
  * <p>Implemented on the device so far: storage (the {@link CachingAllocator}), copies within the
- * device and to and from the host, fill, cat, the elementwise unary/binary/where ops, sum/max/min
+ * device and to and from the host, fill, the elementwise unary/binary/where ops, sum/max/min
  * reductions, matrix products (cuBLAS), softmax and log-softmax with their backward, and the
  * fused cross-entropy with its backward. Operations without a device implementation yet throw
  * {@link UnsupportedOperationException} naming the operation; a caller never gets a silent
@@ -151,26 +150,6 @@ public final class CudaBackend implements Backend {
     @Override
     public void fill(Tensor dst, double value) {
         ops().elementwise.fill(dst, value);
-    }
-
-    @Override
-    public Tensor cat(List<Tensor> parts, int axis) {
-        int[] shape = parts.get(0).shape().clone();
-        int total = 0;
-        for (Tensor p : parts) {
-            total += p.shape()[axis];
-        }
-        shape[axis] = total;
-        Tensor out = Tensor.empty(this, parts.get(0).dtype(), shape);
-        int at = 0;
-        for (Tensor p : parts) {
-            int size = p.shape()[axis];
-            if (size > 0) {
-                ops().elementwise.copy(p, out.narrow(axis, at, size));
-            }
-            at += size;
-        }
-        return out;
     }
 
     @Override

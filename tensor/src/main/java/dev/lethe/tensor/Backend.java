@@ -37,8 +37,28 @@ public interface Backend {
     /** Sets every element of {@code dst} to {@code value}. */
     void fill(Tensor dst, double value);
 
-    /** Concatenates along {@code axis}; all parts have equal dtype and equal other dimensions. */
-    Tensor cat(List<Tensor> parts, int axis);
+    /**
+     * Concatenates along {@code axis}; all parts have equal dtype and equal other dimensions.
+     * Composed from {@link #allocate} and {@link #copy} into consecutive slices of the result.
+     */
+    default Tensor cat(List<Tensor> parts, int axis) {
+        int[] shape = parts.get(0).shape().clone();
+        int total = 0;
+        for (Tensor p : parts) {
+            total += p.shape()[axis];
+        }
+        shape[axis] = total;
+        Tensor out = Tensor.empty(this, parts.get(0).dtype(), shape);
+        int at = 0;
+        for (Tensor p : parts) {
+            int length = p.shape()[axis];
+            if (length > 0) {
+                copy(p, out.narrow(axis, at, length));
+            }
+            at += length;
+        }
+        return out;
+    }
 
     // ---- elementwise ----------------------------------------------------------------------
 

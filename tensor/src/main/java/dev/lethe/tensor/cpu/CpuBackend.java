@@ -12,7 +12,6 @@ import dev.lethe.tensor.ReduceOp;
 import dev.lethe.tensor.Storage;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.UnaryOp;
-import java.util.List;
 
 /**
  * The CPU backend: off-heap host memory, OpenBLAS/LAPACK for GEMM and factorizations, Java
@@ -66,26 +65,6 @@ public final class CpuBackend implements Backend {
     @Override
     public void fill(Tensor dst, double value) {
         Elementwise.fill(dst, value);
-    }
-
-    @Override
-    public Tensor cat(List<Tensor> parts, int axis) {
-        int[] shape = parts.get(0).shape();
-        int total = 0;
-        for (Tensor p : parts) {
-            total += p.shape()[axis];
-        }
-        shape[axis] = total;
-        Tensor out = Tensor.empty(this, parts.get(0).dtype(), shape);
-        int at = 0;
-        for (Tensor p : parts) {
-            int len = p.shape()[axis];
-            if (len > 0) {
-                Elementwise.copy(p, out.narrow(axis, at, len));
-            }
-            at += len;
-        }
-        return out;
     }
 
     @Override
