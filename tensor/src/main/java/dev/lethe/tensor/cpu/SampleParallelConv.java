@@ -37,10 +37,12 @@ final class SampleParallelConv {
                 for (int n = s; n < e; n++) {
                     int at = n * g.o() * ohow;
                     Gemm.gemm(t, g.o(), ohow, g.ckk(), 1.0, weight, cols.of(x, n), 0.0, out, at, ohow);
-                    for (int ch = 0; bias != null && ch < g.o(); ch++) {
-                        st.load(out, at + ch * ohow, row, 0, ohow);
-                        st.addConstant(row, 0, ohow, bias[ch]);
-                        st.store(out, at + ch * ohow, row, 0, ohow);
+                    if (bias != null) {
+                        for (int ch = 0; ch < g.o(); ch++) {
+                            st.load(out, at + ch * ohow, row, 0, ohow);
+                            st.addConstant(row, 0, ohow, bias[ch]);
+                            st.store(out, at + ch * ohow, row, 0, ohow);
+                        }
                     }
                 }
             }
