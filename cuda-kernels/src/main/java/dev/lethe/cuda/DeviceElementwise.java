@@ -10,8 +10,8 @@ import dev.lethe.tensor.UnaryOp;
  * {@code elementwise.cu}: every operand is described to the kernel by its strides in the
  * output's shape ({@link KernelLayout}), broadcast dimensions with stride 0, so views and
  * broadcasting cost no copies. Operands of another dtype than the output are converted on the
- * device first (the kernels compute in one dtype). Every view is checked against its storage
- * before the launch.
+ * device first ({@link DeviceOperand}). Every view is checked against its storage before the
+ * launch.
  */
 final class DeviceElementwise {
     private final CudaContext context;
@@ -60,7 +60,7 @@ final class DeviceElementwise {
     void unary(UnaryOp op, Tensor x, Tensor out) {
         String name = "unary " + op.name().toLowerCase(java.util.Locale.ROOT);
         requireFloating(out, name);
-        try (Converted cx = new Converted(x, out.dtype())) {
+        try (DeviceOperand cx = DeviceOperand.of(x, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
                     .slot(1, LaunchChecks.broadcastStrides(cx.tensor, out.shape(), name), cx.tensor.offset());
@@ -73,7 +73,7 @@ final class DeviceElementwise {
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         String name = "binary " + op.label();
         requireFloating(out, name);
-        try (Converted ca = new Converted(a, out.dtype()); Converted cb = new Converted(b, out.dtype())) {
+        try (DeviceOperand ca = DeviceOperand.of(a, out.dtype()); DeviceOperand cb = DeviceOperand.of(b, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
                     .slot(1, LaunchChecks.broadcastStrides(ca.tensor, out.shape(), name), ca.tensor.offset())
@@ -88,8 +88,8 @@ final class DeviceElementwise {
     void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         String name = "where";
         requireFloating(out, name);
-        try (Converted cc = new Converted(cond, out.dtype()); Converted ca = new Converted(a, out.dtype());
-             Converted cb = new Converted(b, out.dtype())) {
+        try (DeviceOperand cc = DeviceOperand.of(cond, out.dtype()); DeviceOperand ca = DeviceOperand.of(a, out.dtype());
+             DeviceOperand cb = DeviceOperand.of(b, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
                     .slot(1, LaunchChecks.broadcastStrides(ca.tensor, out.shape(), name), ca.tensor.offset())
@@ -123,31 +123,6 @@ final class DeviceElementwise {
         if (!out.dtype().isFloating()) {
             throw new UnsupportedOperationException("the CUDA backend computes " + op + " in float32 or float64 only, not "
                     + out.dtype());
-        }
-    }
-
-    /** An operand in the output's dtype: the tensor itself, or a converted device copy freed on close. */
-    private final class Converted implements AutoCloseable {
-        final Tensor tensor;
-        private final boolean owned;
-
-        Converted(Tensor t, DType type) {
-            LaunchChecks.checkWithinStorage(t, "convert");
-            if (t.dtype() == type) {
-                tensor = t;
-                owned = false;
-            } else {
-                tensor = Tensor.empty(t.backend(), type, t.shape());
-                copy(t, tensor);
-                owned = true;
-            }
-        }
-
-        @Override
-        public void close() {
-            if (owned) {
-                tensor.close();
-            }
         }
     }
 }

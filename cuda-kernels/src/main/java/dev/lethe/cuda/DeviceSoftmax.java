@@ -22,7 +22,7 @@ final class DeviceSoftmax {
         String op = log ? "logSoftmax" : "softmax";
         requireFloating(x, op);
         Rows r = Rows.of(x.shape(), axis);
-        try (Contiguous cx = new Contiguous(x, x.dtype())) {
+        try (DeviceOperand cx = DeviceOperand.contiguous(x, x.dtype())) {
             Tensor y = Tensor.empty(x.backend(), x.dtype(), x.shape());
             context.launch("softmax_" + DeviceElementwise.suffix(x.dtype()), r.geometry(context), new KernelArgs()
                     .i32(log ? 1 : 0).i64(r.rows).i64(r.cols).i64(r.inner).pointer(DeviceElementwise.address(y))
@@ -40,7 +40,8 @@ final class DeviceSoftmax {
                     + " must match the output " + y.dtype() + Shape.str(y.shape()));
         }
         Rows r = Rows.of(y.shape(), axis);
-        try (Contiguous cg = new Contiguous(gradOut, y.dtype()); Contiguous cy = new Contiguous(y, y.dtype())) {
+        try (DeviceOperand cg = DeviceOperand.contiguous(gradOut, y.dtype());
+             DeviceOperand cy = DeviceOperand.contiguous(y, y.dtype())) {
             Tensor gx = Tensor.empty(y.backend(), y.dtype(), y.shape());
             context.launch("softmax_backward_" + DeviceElementwise.suffix(y.dtype()), r.geometry(context), new KernelArgs()
                     .i32(log ? 1 : 0).i64(r.rows).i64(r.cols).i64(r.inner).pointer(DeviceElementwise.address(gx))
@@ -61,7 +62,8 @@ final class DeviceSoftmax {
         int c = nc[1];
         DType t = logits.dtype();
         Tensor logProbs = Tensor.empty(logits.backend(), t, n, c);
-        try (Contiguous cl = new Contiguous(logits, t); Contiguous ct = new Contiguous(targets, DType.INT64);
+        try (DeviceOperand cl = DeviceOperand.contiguous(logits, t);
+             DeviceOperand ct = DeviceOperand.contiguous(targets, DType.INT64);
              Tensor rowLoss = Tensor.empty(logits.backend(), DType.FLOAT64, n);
              Tensor badRow = Tensor.empty(logits.backend(), DType.INT64)) {
             badRow.fill_(-1); // all bits set: larger, as unsigned, than any row the kernel's atomicMin records
@@ -90,7 +92,8 @@ final class DeviceSoftmax {
         int[] nc = checkShapes(logProbs, targets, smoothing, op);
         DType t = logProbs.dtype();
         Tensor grad = Tensor.empty(logProbs.backend(), t, nc[0], nc[1]);
-        try (Contiguous cl = new Contiguous(logProbs, t); Contiguous ct = new Contiguous(targets, DType.INT64)) {
+        try (DeviceOperand cl = DeviceOperand.contiguous(logProbs, t);
+             DeviceOperand ct = DeviceOperand.contiguous(targets, DType.INT64)) {
             long total = (long) nc[0] * nc[1];
             context.launch("cross_entropy_backward_" + DeviceElementwise.suffix(t), LaunchGeometry.elementwise(total,
                     context.info().multiprocessors()), new KernelArgs().i64(nc[0]).i64(nc[1]).f64(smoothing).f64(gradLoss)
@@ -144,35 +147,6 @@ final class DeviceSoftmax {
 
         LaunchGeometry geometry(CudaContext context) {
             return LaunchGeometry.rows(rows, cols, context.info().multiprocessors());
-        }
-    }
-
-    /** A tensor as the kernels want it: contiguous, of one dtype; a device copy when it is not, freed on close. */
-    private static final class Contiguous implements AutoCloseable {
-        final Tensor tensor;
-        private final boolean owned;
-
-        Contiguous(Tensor t, DType type) {
-            LaunchChecks.checkWithinStorage(t, "contiguous");
-            if (t.dtype() == type && t.isContiguous()) {
-                tensor = t;
-                owned = false;
-            } else {
-                tensor = Tensor.empty(t.backend(), type, t.shape());
-                tensor.copyFrom_(t);
-                owned = true;
-            }
-        }
-
-        long address() {
-            return DeviceElementwise.address(tensor) + (long) tensor.offset() * tensor.dtype().byteSize();
-        }
-
-        @Override
-        public void close() {
-            if (owned) {
-                tensor.close();
-            }
         }
     }
 }

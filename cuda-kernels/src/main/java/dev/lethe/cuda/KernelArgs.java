@@ -17,25 +17,29 @@ final class KernelArgs {
 
     /** A C {@code int}. */
     KernelArgs i32(int v) {
-        reserve(4).putInt(offsets.get(offsets.size() - 1), v);
+        int at = reserve(4, 4);
+        buffer.putInt(at, v);
         return this;
     }
 
     /** A C {@code long long}. */
     KernelArgs i64(long v) {
-        reserve(8).putLong(offsets.get(offsets.size() - 1), v);
+        int at = reserve(8, 8);
+        buffer.putLong(at, v);
         return this;
     }
 
     /** A C {@code float}. */
     KernelArgs f32(float v) {
-        reserve(4).putFloat(offsets.get(offsets.size() - 1), v);
+        int at = reserve(4, 4);
+        buffer.putFloat(at, v);
         return this;
     }
 
     /** A C {@code double}. */
     KernelArgs f64(double v) {
-        reserve(8).putDouble(offsets.get(offsets.size() - 1), v);
+        int at = reserve(8, 8);
+        buffer.putDouble(at, v);
         return this;
     }
 
@@ -47,11 +51,8 @@ final class KernelArgs {
     /** A {@code Layout3} struct, passed by value (8-byte aligned, {@link KernelLayout#BYTES} bytes). */
     KernelArgs layout(KernelLayout layout) {
         byte[] b = layout.toBytes();
-        ByteBuffer buf = reserve(8, b.length);
-        int at = offsets.get(offsets.size() - 1);
-        for (int i = 0; i < b.length; i++) {
-            buf.put(at + i, b[i]);
-        }
+        int at = reserve(8, b.length);
+        buffer.put(at, b);
         return this;
     }
 
@@ -73,12 +74,12 @@ final class KernelArgs {
         return out;
     }
 
-    private ByteBuffer reserve(int size) {
-        return reserve(size, size);
-    }
-
-    /** Aligns the end to {@code align}, records the parameter's offset and grows by {@code size}. */
-    private ByteBuffer reserve(int align, int size) {
+    /**
+     * Aligns the end to {@code align}, records the parameter's offset, grows by {@code size} and
+     * returns the offset to write the value at. Growing replaces {@link #buffer}, so callers
+     * reserve first and only then write.
+     */
+    private int reserve(int align, int size) {
         int at = (buffer.position() + align - 1) / align * align;
         if (at + size > buffer.capacity()) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, at + size)).order(ByteOrder.nativeOrder());
@@ -87,6 +88,6 @@ final class KernelArgs {
         }
         offsets.add(at);
         buffer.position(at + size);
-        return buffer;
+        return at;
     }
 }
