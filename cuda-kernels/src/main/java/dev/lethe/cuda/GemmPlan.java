@@ -1,14 +1,15 @@
 package dev.lethe.cuda;
 
+import dev.lethe.tensor.MatrixLayout;
 import java.util.Arrays;
 
 /**
  * A row-major batched product {@code out[..., M, N] = a[..., M, K] · b[..., K, N]} as cuBLAS
  * (column-major) calls. A row-major matrix is the column-major transpose with the same leading
  * dimension, so {@code C = A·B} is computed as {@code Cᵀ = Bᵀ·Aᵀ}: cuBLAS's first operand is b,
- * its second a, its m and n are N and M. A matrix stored with strides (ld, 1) is passed as is, one
- * with strides (1, ld) as a transposed flag; other layouts are not BLAS matrices (the caller makes
- * them contiguous first). Batch dimensions broadcast (stride 0); when every operand's batch
+ * its second a, its m and n are N and M. Each operand is passed by its {@link MatrixLayout} (as
+ * the CPU passes it to OpenBLAS); other layouts are not BLAS matrices (the caller makes them
+ * contiguous first). Batch dimensions broadcast (stride 0); when every operand's batch
  * offsets form an arithmetic progression the whole batch is one strided-batched call.
  *
  * @param m,n,k     the row-major sizes
@@ -46,22 +47,6 @@ record GemmPlan(int m, int n, int k, boolean transA, int lda, boolean transB, in
         return step(aOffsets) != Long.MIN_VALUE && step(bOffsets) != Long.MIN_VALUE && step(cOffsets) != Long.MIN_VALUE;
     }
 
-    /** The matrix layout of a [..., rows, cols] view: {transposed ? 1 : 0, ld}, or null when not a BLAS matrix. */
-    static int[] matrix(int[] shape, int[] strides) {
-        int r = shape.length;
-        int rows = shape[r - 2];
-        int cols = shape[r - 1];
-        int sr = strides[r - 2];
-        int sc = strides[r - 1];
-        if ((sc == 1 || cols == 1) && (rows == 1 || sr >= Math.max(cols, 1))) {
-            return new int[] {0, rows == 1 ? Math.max(cols, 1) : sr};
-        }
-        if ((sr == 1 || rows == 1) && (cols == 1 || sc >= Math.max(rows, 1))) {
-            return new int[] {1, cols == 1 ? Math.max(rows, 1) : sc};
-        }
-        return null;
-    }
-
     /**
      * The plan for a, b (shape, strides, offset each) into a contiguous out of {@code outShape};
      * null when a or b is not a BLAS matrix layout.
@@ -76,8 +61,8 @@ record GemmPlan(int m, int n, int k, boolean transA, int lda, boolean transB, in
             throw new IllegalArgumentException("matmul: " + Arrays.toString(aShape) + " · " + Arrays.toString(bShape)
                     + " does not give " + Arrays.toString(outShape));
         }
-        int[] ma = matrix(aShape, aStrides);
-        int[] mb = matrix(bShape, bStrides);
+        MatrixLayout ma = MatrixLayout.of(aShape, aStrides);
+        MatrixLayout mb = MatrixLayout.of(bShape, bStrides);
         if (ma == null || mb == null) {
             return null;
         }
@@ -95,7 +80,7 @@ record GemmPlan(int m, int n, int k, boolean transA, int lda, boolean transB, in
         for (int i = 0; i < co.length; i++) {
             co[i] = outOffset + (long) i * m * n;
         }
-        return new GemmPlan(m, n, k, ma[0] == 1, ma[1], mb[0] == 1, mb[1], Math.max(n, 1), ao, bo, co);
+        return new GemmPlan(m, n, k, ma.transposed(), ma.ld(), mb.transposed(), mb.ld(), Math.max(n, 1), ao, bo, co);
     }
 
     /** Offset of each batch index's matrix, batch dimensions broadcast to {@code batchShape}. */

@@ -2,6 +2,7 @@ package dev.lethe.tensor.cpu;
 
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.MatrixLayout;
 import dev.lethe.tensor.Tensor;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -108,19 +109,8 @@ public final class Gemm {
     }
 
     private static Operand operandOrNull(Tensor t) {
-        int r = t.rank();
-        int rows = t.shape()[r - 2];
-        int cols = t.shape()[r - 1];
-        int sr = t.strides()[r - 2];
-        int sc = t.strides()[r - 1];
-        HostStorage s = (HostStorage) t.storage();
-        if ((sc == 1 || cols == 1) && (rows == 1 || sr >= Math.max(cols, 1))) {
-            return new Operand(s, t.offset(), false, rows == 1 ? Math.max(cols, 1) : sr);
-        }
-        if ((sr == 1 || rows == 1) && (cols == 1 || sc >= Math.max(rows, 1))) {
-            return new Operand(s, t.offset(), true, cols == 1 ? Math.max(rows, 1) : sc);
-        }
-        return null;
+        MatrixLayout m = MatrixLayout.of(t.shape(), t.strides());
+        return m == null ? null : new Operand((HostStorage) t.storage(), t.offset(), m.transposed(), m.ld());
     }
 
     private static int[] batchStrides(Tensor t, int[] batchShape) {
