@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static dev.lethe.cuda.DeviceAgreement.CUDA;
+import static dev.lethe.cuda.DeviceAgreement.assertClose;
+import static dev.lethe.cuda.DeviceAgreement.backend;
+import static dev.lethe.cuda.DeviceAgreement.randn;
+import static dev.lethe.cuda.DeviceAgreement.tol;
 
 import dev.lethe.tensor.Backends;
 import dev.lethe.tensor.BinaryOp;
@@ -27,47 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("gpu")
 class CudaOpsTest {
-    private static final Device CUDA = new Device("cuda", 0);
-
     @BeforeAll
     static void requireDevice() {
-        assumeTrue(Backends.all().stream().anyMatch(b -> b.name().equals("cuda") && b.isAvailable()),
-                "no CUDA device here");
-    }
-
-    private static CudaBackend backend() {
-        return (CudaBackend) Backends.forDevice(CUDA);
-    }
-
-    private static double tol(DType t, boolean product) {
-        return t == DType.FLOAT64 ? 1e-12 : (product ? 1e-4 : 1e-5);
-    }
-
-    /** ‖got − want‖ / ‖want‖ ≤ tol (absolute when want is zero). */
-    private static void assertClose(Tensor got, Tensor want, double tol, String what) {
-        assertArrayEquals(want.shape(), got.shape(), what + ": shape");
-        double[] g = got.toDoubleArray();
-        double[] w = want.toDoubleArray();
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < w.length; i++) {
-            if (Double.isNaN(w[i]) || Double.isNaN(g[i])) {
-                assertEquals(Double.isNaN(w[i]), Double.isNaN(g[i]), what + ": NaN at " + i);
-                continue;
-            }
-            if (Double.isInfinite(w[i])) {
-                assertEquals(w[i], g[i], what + ": infinity at " + i);
-                continue;
-            }
-            diff += (g[i] - w[i]) * (g[i] - w[i]);
-            norm += w[i] * w[i];
-        }
-        double err = norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
-        assertTrue(err <= tol, what + ": relative error " + err + " > " + tol);
-    }
-
-    private static Tensor randn(int seed, DType t, int... shape) {
-        return Tensor.randn(new Philox(seed), t, shape);
+        DeviceAgreement.requireDevice();
     }
 
     @Test
