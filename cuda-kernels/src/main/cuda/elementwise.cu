@@ -57,19 +57,22 @@ template <typename T> __device__ __forceinline__ T binaryOp(int op, T a, T b) {
     }
 }
 
+// Floats compute in their own type, integers in double (ComputeType), stored back as the CPU does.
 template <typename T> __device__ void unaryKernel(int op, long long n, Layout3 L, T* out, const T* x) {
+    typedef typename ComputeType<T>::type C;
     GRID_STRIDE_LOOP(i, n) {
         long long o, ox, unused;
         offsets3(L, i, o, ox, unused);
-        out[o] = unaryOp<T>(op, x[ox]);
+        out[o] = storeAs<T>(unaryOp<C>(op, (C) x[ox]));
     }
 }
 
 template <typename T> __device__ void binaryKernel(int op, long long n, Layout3 L, T* out, const T* a, const T* b) {
+    typedef typename ComputeType<T>::type C;
     GRID_STRIDE_LOOP(i, n) {
         long long o, oa, ob;
         offsets3(L, i, o, oa, ob);
-        out[o] = binaryOp<T>(op, a[oa], b[ob]);
+        out[o] = storeAs<T>(binaryOp<C>(op, (C) a[oa], (C) b[ob]));
     }
 }
 
@@ -116,6 +119,8 @@ template <typename S, typename D> __device__ void copyKernel(long long n, Layout
 
 ELEMENTWISE(float, f32)
 ELEMENTWISE(double, f64)
+ELEMENTWISE(int, i32)
+ELEMENTWISE(long long, i64)
 
 #define FILL(T, suffix)                                                                                 \
     extern "C" __global__ void fill_##suffix(long long n, Layout3 L, T* out, T value) {                  \

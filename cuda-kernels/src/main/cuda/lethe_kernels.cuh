@@ -38,6 +38,24 @@ __device__ __forceinline__ void offsets3(const Layout3& L, long long i, long lon
     }
 }
 
+// The type an op computes in: the dtype itself for floats, double for integers (as the CPU
+// backend, which loads integers into double chunks).
+template <typename T> struct ComputeType { typedef T type; };
+template <> struct ComputeType<int> { typedef double type; };
+template <> struct ComputeType<long long> { typedef double type; };
+
+// A computed value stored as T. Integers follow Java's (int)/(long) cast of a double, as the CPU
+// backend does: NaN becomes 0, out-of-range values saturate, the rest truncate toward zero (a
+// plain C cast of those is undefined).
+template <typename T> __device__ __forceinline__ T storeAs(double v) { return (T) v; }
+template <> __device__ __forceinline__ int storeAs<int>(double v) {
+    return v != v ? 0 : (v >= 2147483647.0 ? 2147483647 : (v <= -2147483648.0 ? (-2147483647 - 1) : (int) v));
+}
+template <> __device__ __forceinline__ long long storeAs<long long>(double v) {
+    return v != v ? 0LL : (v >= 9223372036854775807.0 ? 9223372036854775807LL
+                                  : (v <= -9223372036854775808.0 ? (-9223372036854775807LL - 1) : (long long) v));
+}
+
 #define GRID_STRIDE_LOOP(i, n) \
     for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
          i += (long long) blockDim.x * gridDim.x)

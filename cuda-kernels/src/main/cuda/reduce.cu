@@ -20,17 +20,18 @@ template <typename T> __device__ void reduceKernel(int op, long long nOut, long 
         }
         double r = blockReduce(op, acc, shared);
         if (threadIdx.x == 0) {
-            out[oOut] = (T) r;
+            out[oOut] = storeAs<T>(r);
         }
     }
 }
 
-extern "C" __global__ void reduce_f32(int op, long long nOut, long long nReduced, Layout3 kept, Layout3 reduced,
-                                      float* out, const float* x) {
-    reduceKernel<float>(op, nOut, nReduced, kept, reduced, out, x);
-}
+#define REDUCE(T, suffix)                                                                               \
+    extern "C" __global__ void reduce_##suffix(int op, long long nOut, long long nReduced, Layout3 kept,   \
+                                               Layout3 reduced, T* out, const T* x) {                    \
+        reduceKernel<T>(op, nOut, nReduced, kept, reduced, out, x);                                      \
+    }
 
-extern "C" __global__ void reduce_f64(int op, long long nOut, long long nReduced, Layout3 kept, Layout3 reduced,
-                                      double* out, const double* x) {
-    reduceKernel<double>(op, nOut, nReduced, kept, reduced, out, x);
-}
+REDUCE(float, f32)
+REDUCE(double, f64)
+REDUCE(int, i32)
+REDUCE(long long, i64)

@@ -1,52 +1,58 @@
-// The unlearning updates, on contiguous parameter-sized vectors (UNLEARNING.md, ssd and salun).
+// Selective Synaptic Dampening's update on the device (Foster et al., AAAI 2024, eq. 3–4;
+// UNLEARNING.md ssd step 3), the exact arithmetic of SelectiveDampening.apply: importances (handed
+// over as double) and parameters are read as double, scalar i is selected iff I_f,i > α·I_D,i (strict), and a
+// selected one becomes (T)(min(λ·I_D,i / I_f,i, 1)·θ_i). The ratio is formed only where selected,
+// so never 0/0. factor[i] receives the multiplier, or −1 where not selected (multipliers are
+// ≥ 0), so the host can list the selected factors in order for the record's histogram;
+// counts[0] = selected, counts[1] = changed (the dampened value differs from the old one).
+// (SSD's importance accumulation is the fused binary op ADD_SQUARE / ADD_ABS of elementwise.cu;
+// SalUn's masked update is MUL on the gradient and WHERE on the parameters: no kernels of their own.)
 #include "lethe_kernels.cuh"
 
-// a += g² (SSD's importance, the squared batch-mean gradient summed over batches) or, with
-// absMode, a += |g| (LFSSD's importance).
-extern "C" __global__ void accumulate_importance_f32(int absMode, long long n, float* a, const float* g) {
-    GRID_STRIDE_LOOP(i, n) {
-        float v = g[i];
-        a[i] += absMode ? fabsf(v) : v * v;
-    }
-}
-
-// Selective Synaptic Dampening (Foster et al., AAAI 2024, eq. 3–4; UNLEARNING.md ssd step 3):
-// parameter i is selected iff I_f,i > α·I_D,i (strict); selected ones become
-// θ_i ← min(λ·I_D,i / I_f,i, 1)·θ_i. The ratio is formed only where selected, so never 0/0
-// (selection implies I_f,i > 0 whenever α·I_D,i ≥ 0). factor[i] receives the multiplier (1 where
-// not selected) for the record's histogram; *selected counts selections (one atomic per warp).
-extern "C" __global__ void ssd_dampen_f32(long long n, float alpha, float lambda, float* theta,
-                                          const float* importanceForget, const float* importanceData,
-                                          float* factor, unsigned long long* selected) {
+template <typename T> __device__ void ssdDampenKernel(long long n, double alpha, double lambda, T* theta,
+                                                      const double* importanceData, const double* importanceForget,
+                                                      double* factor, unsigned long long* counts) {
     long long stride = (long long) blockDim.x * gridDim.x;
-    // Every lane runs the same number of iterations so the warp ballot below sees all 32 lanes.
+    // Every lane runs the same number of iterations so the warp ballots below see all 32 lanes.
     for (long long base = (long long) blockIdx.x * blockDim.x; base < n; base += stride) {
         long long i = base + threadIdx.x;
         bool pick = false;
+        bool changed = false;
         if (i < n) {
-            float f = importanceForget[i];
-            float d = importanceData[i];
+            double d = importanceData[i];
+            double f = importanceForget[i];
             pick = f > alpha * d;
-            float m = pick ? fminf(lambda * d / f, 1.0f) : 1.0f;
+            double m = -1.0;
             if (pick) {
-                theta[i] *= m;
+                m = javaMin(lambda * d / f, 1.0);
+                double old = (double) theta[i];
+                T dampened = (T) (m * old);
+                // Double.compare semantics: a sign change of zero counts, NaN stays NaN
+                changed = !((double) dampened == old && signbit((double) dampened) == signbit(old))
+                          && !(dampened != dampened && old != old);
+                theta[i] = dampened;
             }
             factor[i] = m;
         }
-        unsigned votes = __ballot_sync(0xffffffffu, pick);
-        if ((threadIdx.x & 31) == 0 && votes != 0) {
-            atomicAdd(selected, (unsigned long long) __popc(votes));
+        unsigned picks = __ballot_sync(0xffffffffu, pick);
+        unsigned changes = __ballot_sync(0xffffffffu, changed);
+        if ((threadIdx.x & 31) == 0) {
+            if (picks != 0) {
+                atomicAdd(&counts[0], (unsigned long long) __popc(picks));
+            }
+            if (changes != 0) {
+                atomicAdd(&counts[1], (unsigned long long) __popc(changes));
+            }
         }
     }
 }
 
-// A masked update (SalUn, UNLEARNING.md salun step 3): θ_i += scale·u_i where mask_i ≠ 0, and
-// θ_i untouched elsewhere, so masked-out weights stay exactly as they were.
-extern "C" __global__ void masked_update_f32(long long n, float scale, float* theta, const float* update,
-                                             const float* mask) {
-    GRID_STRIDE_LOOP(i, n) {
-        if (mask[i] != 0.0f) {
-            theta[i] += scale * update[i];
-        }
+#define SSD(T, suffix)                                                                                    \
+    extern "C" __global__ void ssd_dampen_##suffix(long long n, double alpha, double lambda, T* theta,     \
+                                                   const double* importanceData, const double* importanceForget, \
+                                                   double* factor, unsigned long long* counts) {          \
+        ssdDampenKernel<T>(n, alpha, lambda, theta, importanceData, importanceForget, factor, counts);    \
     }
-}
+
+SSD(float, f32)
+SSD(double, f64)

@@ -6,6 +6,7 @@ import dev.lethe.tensor.BinaryOp;
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.Device;
+import dev.lethe.tensor.FusedUpdates;
 import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Pool2dSpec;
@@ -21,13 +22,15 @@ import dev.lethe.tensor.UnaryOp;
  * nothing else changes.
  *
  * <p>Implemented on the device so far: storage (the {@link CachingAllocator}), copies within the
- * device and to and from the host, fill, the elementwise unary/binary/where ops, sum/max/min
- * reductions, matrix products (cuBLAS), softmax and log-softmax with their backward, and the
- * fused cross-entropy with its backward. Operations without a device implementation yet throw
- * {@link UnsupportedOperationException} naming the operation; a caller never gets a silent
- * fallback to the host.
+ * device and to and from the host, fill, the elementwise unary/binary/where ops and sum/max/min
+ * reductions in every dtype, argmax/argmin and the k-th largest value, matrix products (cuBLAS),
+ * softmax and log-softmax with their backward, the fused cross-entropy with its backward, dropout
+ * masks from the CPU's Philox stream, gather/index-select/scatter-add/index-add, and the fused
+ * SGD, AdamW and SSD-dampening updates of {@link FusedUpdates}. Operations without a device
+ * implementation yet throw {@link UnsupportedOperationException} naming the operation; a caller
+ * never gets a silent fallback to the host.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, FusedUpdates {
     private static final Device DEVICE = new Device("cuda", 0);
 
     /** The backend; {@link java.util.ServiceLoader} calls this. */
@@ -81,6 +84,10 @@ public final class CudaBackend implements Backend {
         final CublasGemm gemm = new CublasGemm(context);
         final HostTransfers transfers = new HostTransfers(context);
         final DeviceSoftmax softmax = new DeviceSoftmax(context);
+        final DeviceSelection selection = new DeviceSelection(context);
+        final DeviceIndexing indexing = new DeviceIndexing(context);
+        final DeviceRandom random = new DeviceRandom(context);
+        final DeviceUpdates updates = new DeviceUpdates(context);
 
         static final Ops INSTANCE = new Ops();
     }
@@ -174,12 +181,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void argReduce(boolean max, Tensor x, int axis, Tensor out) {
-        throw unsupported(max ? "argmax" : "argmin");
+        ops().selection.argReduce(max, x, axis, out);
     }
 
     @Override
     public double kthLargest(Tensor x, long k) {
-        throw unsupported("kthLargest");
+        return ops().selection.kthLargest(x, k);
     }
 
     @Override
@@ -290,26 +297,46 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor dropoutMask(int[] shape, DType dtype, double p, Philox rng) {
-        throw unsupported("dropoutMask");
+        return ops().random.dropoutMask(this, shape, dtype, p, rng);
     }
 
     @Override
     public Tensor gather(Tensor x, int axis, Tensor index) {
-        throw unsupported("gather");
+        return ops().indexing.gather(x, axis, index);
     }
 
     @Override
     public Tensor indexSelect(Tensor x, int axis, Tensor index) {
-        throw unsupported("indexSelect");
+        return ops().indexing.indexSelect(x, axis, index);
     }
 
     @Override
     public void scatterAdd(Tensor out, int axis, Tensor index, Tensor src) {
-        throw unsupported("scatterAdd");
+        ops().indexing.scatterAdd(out, axis, index, src);
     }
 
     @Override
     public void indexAdd(Tensor out, int axis, Tensor index, Tensor src) {
-        throw unsupported("indexAdd");
+        ops().indexing.indexAdd(out, axis, index, src);
+    }
+
+    // ---- fused updates ----------------------------------------------------------------------
+
+    @Override
+    public boolean sgdStep(Tensor p, Tensor g, Tensor momentumBuffer, boolean firstStep, double lr, double momentum,
+                           boolean nesterov, double weightDecay) {
+        return ops().updates.sgdStep(p, g, momentumBuffer, firstStep, lr, momentum, nesterov, weightDecay);
+    }
+
+    @Override
+    public boolean adamwStep(Tensor p, Tensor g, Tensor expAvg, Tensor expAvgSq, long step, double lr, double beta1,
+                             double beta2, double eps, double weightDecay) {
+        return ops().updates.adamwStep(p, g, expAvg, expAvgSq, step, lr, beta1, beta2, eps, weightDecay);
+    }
+
+    @Override
+    public Dampened ssdDampen(Tensor theta, Tensor importanceData, Tensor importanceForget, double alpha,
+                              double lambda) {
+        return ops().updates.ssdDampen(theta, importanceData, importanceForget, alpha, lambda);
     }
 }

@@ -59,7 +59,6 @@ final class DeviceElementwise {
     /** {@code out = op(x)}, x broadcast to out's shape. */
     void unary(UnaryOp op, Tensor x, Tensor out) {
         String name = "unary " + op.name().toLowerCase(java.util.Locale.ROOT);
-        requireFloating(out, name);
         try (DeviceOperand cx = DeviceOperand.of(x, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
@@ -72,7 +71,6 @@ final class DeviceElementwise {
     /** {@code out = op(a, b)}, both broadcast to out's shape. */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         String name = "binary " + op.label();
-        requireFloating(out, name);
         try (DeviceOperand ca = DeviceOperand.of(a, out.dtype()); DeviceOperand cb = DeviceOperand.of(b, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
@@ -87,7 +85,6 @@ final class DeviceElementwise {
     /** {@code out = cond != 0 ? a : b}, all three broadcast to out's shape. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         String name = "where";
-        requireFloating(out, name);
         try (DeviceOperand cc = DeviceOperand.of(cond, out.dtype()); DeviceOperand ca = DeviceOperand.of(a, out.dtype());
              DeviceOperand cb = DeviceOperand.of(b, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
@@ -117,12 +114,5 @@ final class DeviceElementwise {
             out[i] = s[i];
         }
         return out;
-    }
-
-    private static void requireFloating(Tensor out, String op) {
-        if (!out.dtype().isFloating()) {
-            throw new UnsupportedOperationException("the CUDA backend computes " + op + " in float32 or float64 only, not "
-                    + out.dtype());
-        }
     }
 }

@@ -6,7 +6,7 @@ import dev.lethe.tensor.Tensor;
 /**
  * Sum, max and min over any set of axes on the device ({@code reduce.cu}): one block per output
  * element, its threads striding over the reduced sub-space and meeting in a shared-memory tree;
- * sums accumulate in double whatever the dtype, as on the CPU.
+ * every dtype accumulates in double, as on the CPU, and integers are stored back as Java casts them.
  */
 final class DeviceReductions {
     private final CudaContext context;
@@ -18,8 +18,8 @@ final class DeviceReductions {
     /** Reduces x over the sorted, distinct {@code axes} into out (x's shape with those axes 1). */
     void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
         String name = "reduce " + op.name().toLowerCase(java.util.Locale.ROOT);
-        if (!x.dtype().isFloating() || x.dtype() != out.dtype()) {
-            throw new UnsupportedOperationException("the CUDA backend reduces float32 or float64 into the same dtype, not "
+        if (x.dtype() != out.dtype()) {
+            throw new IllegalArgumentException(name + ": the CUDA backend reduces into the input's dtype, not "
                     + x.dtype() + " into " + out.dtype());
         }
         ReductionLayouts layouts = ReductionLayouts.of(x.shape(), x.strides(), x.offset(), axes, out.shape(),

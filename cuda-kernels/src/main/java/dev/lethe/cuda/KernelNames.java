@@ -14,26 +14,22 @@ final class KernelNames {
     /** Every kernel the fatbin must contain. */
     static List<String> all() {
         List<String> names = new ArrayList<>();
-        for (String t : new String[] {"f32", "f64"}) {
-            names.add("unary_" + t);
-            names.add("binary_" + t);
-            names.add("where_" + t);
-            names.add("reduce_" + t);
-            names.add("softmax_" + t);
-            names.add("softmax_backward_" + t);
-            names.add("cross_entropy_" + t);
-            names.add("cross_entropy_backward_" + t);
-        }
         String[] types = {"i32", "i64", "f32", "f64"};
-        for (String s : types) {
-            names.add("fill_" + s);
+        for (String t : types) {
+            for (String kernel : new String[] {"unary_", "binary_", "where_", "reduce_", "fill_", "arg_reduce_",
+                    "radix_histogram_", "index_walk_"}) {
+                names.add(kernel + t);
+            }
             for (String d : types) {
-                names.add(copy(s, d));
+                names.add(copy(t, d));
             }
         }
-        names.add("accumulate_importance_f32");
-        names.add("ssd_dampen_f32");
-        names.add("masked_update_f32");
+        for (String t : new String[] {"f32", "f64"}) {
+            for (String kernel : new String[] {"softmax_", "softmax_backward_", "cross_entropy_",
+                    "cross_entropy_backward_", "dropout_mask_", "sgd_step_", "adamw_step_", "ssd_dampen_"}) {
+                names.add(kernel + t);
+            }
+        }
         return names;
     }
 

@@ -1,6 +1,7 @@
 package dev.lethe.optim;
 
 import dev.lethe.autograd.Variable;
+import dev.lethe.tensor.FusedUpdates;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.UnaryOp;
 import java.util.List;
@@ -79,6 +80,10 @@ public final class AdamW extends PerParameterOptimizer {
         long t = ++steps[i];
         step.fill_(t);
 
+        if (p.backend() instanceof FusedUpdates fused
+                && fused.adamwStep(p, g, m, v, t, lr, beta1, beta2, eps, weightDecay)) {
+            return;
+        }
         if (weightDecay != 0) {
             p.mul_(1 - lr * weightDecay);
         }

@@ -67,6 +67,15 @@ final class ParameterState implements AutoCloseable {
         return t;
     }
 
+    /** Frees the tensor of {@code slot} for parameter {@code param}, as before its first update. */
+    void discard(int slot, int param) {
+        Tensor old = tensors[slot][param];
+        tensors[slot][param] = null;
+        if (old != null) {
+            old.close();
+        }
+    }
+
     /** Every allocated tensor as {@code <param>.<slot>}, parameters in order. */
     Map<String, Tensor> export() {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.lethe.optim;
 
 import dev.lethe.autograd.Variable;
+import dev.lethe.tensor.FusedUpdates;
 import dev.lethe.tensor.Tensor;
 import java.util.List;
 
@@ -53,6 +54,9 @@ public final class Sgd extends PerParameterOptimizer {
 
     @Override
     protected void update(int i, Tensor p, Tensor g) {
+        if (p.backend() instanceof FusedUpdates fused && fusedUpdate(fused, i, p, g)) {
+            return;
+        }
         Tensor d = g;
         if (weightDecay != 0) {
             d = work.copyOf(0, p).mul_(weightDecay).add_(g); // = g + wd·p, the same rounding in either order
@@ -69,6 +73,22 @@ public final class Sgd extends PerParameterOptimizer {
         // Scale d by −lr in place when it is a work tensor; the gradient and the buffer stay intact.
         Tensor step = d == g || d == state.get(MOMENTUM_BUFFER, i) ? work.copyOf(1, d) : d;
         p.add_(step.mul_(-lr));
+    }
+
+    /** The same update in one pass where the backend offers it; false (nothing done) where it does not fit. */
+    private boolean fusedUpdate(FusedUpdates fused, int i, Tensor p, Tensor g) {
+        Tensor buf = momentum == 0 ? null : state.get(MOMENTUM_BUFFER, i);
+        boolean first = momentum != 0 && buf == null;
+        if (first) {
+            buf = state.zeros(MOMENTUM_BUFFER, i); // the kernel's first step writes buf = d
+        }
+        if (fused.sgdStep(p, g, buf, first, lr, momentum, nesterov, weightDecay)) {
+            return true;
+        }
+        if (first) {
+            state.discard(MOMENTUM_BUFFER, i); // the composed update creates it from d
+        }
+        return false;
     }
 
     @Override

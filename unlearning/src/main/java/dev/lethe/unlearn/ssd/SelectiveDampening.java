@@ -3,6 +3,7 @@ package dev.lethe.unlearn.ssd;
 import dev.lethe.autograd.Variable;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.FusedUpdates;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
@@ -117,6 +118,20 @@ public final class SelectiveDampening {
         long changed = 0;
         for (Map.Entry<String, Variable> e : parameters.entrySet()) {
             Tensor value = e.getValue().value();
+            FusedUpdates.Dampened fused = value.backend() instanceof FusedUpdates f
+                    ? f.ssdDampen(value, importanceData.get(e.getKey()), importanceForget.get(e.getKey()), alpha, lambda)
+                    : null;
+            if (fused != null) { // the same rule in one device pass, in double as below
+                double[] picked = fused.factors();
+                if (count + picked.length > factors.length) {
+                    factors = Arrays.copyOf(factors, Math.max(2 * factors.length, count + picked.length));
+                }
+                System.arraycopy(picked, 0, factors, count, picked.length);
+                count += picked.length;
+                changed += fused.changed();
+                selected.put(e.getKey(), (long) picked.length);
+                continue;
+            }
             double[] data = importanceData.get(e.getKey()).toDoubleArray();
             double[] forget = importanceForget.get(e.getKey()).toDoubleArray();
             double[] theta = value.toDoubleArray();
