@@ -81,6 +81,8 @@ public final class CudaBackend implements Backend {
         final CublasGemm gemm = new CublasGemm(context);
         final HostTransfers transfers = new HostTransfers(context);
         final DeviceSoftmax softmax = new DeviceSoftmax(context);
+        final CudnnConvolution conv = new CudnnConvolution(context);
+        final CusolverDense solver = new CusolverDense(context);
 
         static final Ops INSTANCE = new Ops();
     }
@@ -189,32 +191,32 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor cholesky(Tensor a) {
-        throw unsupported("cholesky");
+        return ops().solver.cholesky(a);
     }
 
     @Override
     public Tensor choleskySolve(Tensor l, Tensor b) {
-        throw unsupported("choleskySolve");
+        return ops().solver.choleskySolve(l, b);
     }
 
     @Override
     public Tensor luSolve(Tensor a, Tensor b) {
-        throw unsupported("luSolve");
+        return ops().solver.luSolve(a, b);
     }
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
-        throw unsupported("conv2d");
+        return ops().conv.forward(x, w, bias, spec);
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
-        throw unsupported("conv2dBackwardData");
+        return ops().conv.backwardData(gradOut, w, inputShape, spec);
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
-        throw unsupported("conv2dBackwardWeight");
+        return ops().conv.backwardWeight(gradOut, x, weightShape, spec);
     }
 
     @Override
