@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""PyTorch side of tools/bench/compare: the same three models, shapes, batch, optimizer and
-thread count as `lethe bench`, timed the same way (median of single steps after a warm-up).
+"""PyTorch side of tools/bench/compare and tools/bench/gpu-compare: the same three models,
+shapes, batch, optimizer and thread count as `lethe bench`, timed the same way (median of single
+steps after a warm-up).
 
-Runs on the CPU in float32. The caller sets OMP_WAIT_POLICY=PASSIVE and installs
-libopenblas0-pthread (see compare); this script sets torch's thread count.
+Float32 throughout. On the CPU the caller sets OMP_WAIT_POLICY=PASSIVE and installs
+libopenblas0-pthread (see compare); this script sets torch's thread count. On a GPU
+(--device cuda) every step ends with torch.cuda.synchronize(), TF32 is off for matmul and cuDNN
+(Lethe's default), and cudnn.benchmark is on (PyTorch's fastest eager setting; Lethe also picks
+its convolution algorithms by timing them once per shape).
 """
 import argparse
 import json
@@ -28,12 +32,47 @@ class Mlp(nn.Module):
         return self.head(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
-def resnet18_cifar():
-    import torchvision
-    m = torchvision.models.resnet18(num_classes=10)
-    m.conv1 = nn.Conv2d(1, 64, 3, 1, 1, bias=False)
-    m.maxpool = nn.Identity()
-    return m
+class BasicBlock(nn.Module):
+    """torchvision's BasicBlock (written out: the GPU machine may lack torchvision)."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = F.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return F.relu(y + (x if self.downsample is None else self.downsample(x)))
+
+
+class ResNet18Cifar(nn.Module):
+    """torchvision's resnet18 with the cifar stem (3x3 stride-1 conv, no max-pool), as Lethe's."""
+
+    def __init__(self, chans=1, classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(chans, 64, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        layers, cin = [], 64
+        for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+            layers.append(nn.Sequential(BasicBlock(cin, cout, stride), BasicBlock(cout, cout, 1)))
+            cin = cout
+        self.layer1, self.layer2, self.layer3, self.layer4 = layers
+        self.fc = nn.Linear(512, classes)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+def resnet18_cifar(chans, image):
+    return ResNet18Cifar(chans)
 
 
 class Attention(nn.Module):
@@ -86,15 +125,23 @@ class Vit(nn.Module):
         return self.head(x[:, 0])
 
 
-MODELS = {"mlp": Mlp, "resnet18": resnet18_cifar, "vit": Vit}
+def mlp(chans, image):
+    if (chans, image) != (1, 28):
+        raise SystemExit("the MLP takes 1x28x28 images")
+    return Mlp()
 
 
-def images_per_second(model, batch, steps, warmup, training):
+MODELS = {"mlp": mlp, "resnet18": resnet18_cifar, "vit": lambda chans, image: Vit(image=image, chans=chans)}
+
+
+def images_per_second(model, batch, steps, warmup, training, chans, image, device):
     torch.manual_seed(0)
-    x = torch.randn(batch, 1, 28, 28)
-    y = torch.randint(0, 10, (batch,))
+    x = torch.randn(batch, chans, image, image, device=device)
+    y = torch.randint(0, 10, (batch,), device=device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     model.train(training)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+
     def step():
         if training:
             opt.zero_grad(set_to_none=True)
@@ -103,6 +150,7 @@ def images_per_second(model, batch, steps, warmup, training):
         else:
             with torch.no_grad():
                 model(x)
+        sync()
 
     # Warm up as `lethe bench` does: at least `warmup` steps and at least 3 s.
     untimed, end = 0, time.perf_counter() + 3.0
@@ -124,16 +172,29 @@ def main():
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
+    ap.add_argument("--image", default="1x28x28", help="CxHxW of the input images (H = W)")
     args = ap.parse_args()
+    chans, height, width = (int(v) for v in args.image.split("x"))
+    if height != width:
+        raise SystemExit("--image needs square images")
+    device = torch.device(args.device)
     torch.set_num_threads(args.threads)
+    where = f"{args.threads} threads"
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cudnn.benchmark = True
+        where = torch.cuda.get_device_name(device)
     results = []
     for name in args.models.split(","):
-        print(f"timing {name} in PyTorch {torch.__version__} ({args.threads} threads)...", file=sys.stderr)
-        model = MODELS[name]()
+        print(f"timing {name} in PyTorch {torch.__version__} ({where})...", file=sys.stderr)
+        model = MODELS[name](chans, height).to(device)
         for kind, training in (("train-step", True), ("eval-forward", False)):
-            v = images_per_second(model, args.batch_size, args.steps, args.warmup, training)
+            v = images_per_second(model, args.batch_size, args.steps, args.warmup, training, chans, height, device)
             results.append({"name": f"{kind}/{name}", "unit": "images/s", "value": v})
-    json.dump({"torch": torch.__version__, "threads": args.threads, "results": results}, sys.stdout, indent=1)
+    json.dump({"torch": torch.__version__, "threads": args.threads, "device": where, "results": results},
+              sys.stdout, indent=1)
     print()
 
 

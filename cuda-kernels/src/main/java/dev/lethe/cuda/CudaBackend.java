@@ -23,7 +23,8 @@ import dev.lethe.tensor.UnaryOp;
  *
  * <p>Implemented on the device so far: storage (the {@link CachingAllocator}), copies within the
  * device and to and from the host, fill, the elementwise unary/binary/where ops and sum/max/min
- * reductions in every dtype, argmax/argmin and the k-th largest value, matrix products (cuBLAS),
+ * reductions in every dtype, argmax/argmin and the k-th largest value, matrix products (cuBLAS), convolutions and their
+ * gradients (cuDNN), Cholesky and LU solves (cuSOLVER),
  * softmax and log-softmax with their backward, the fused cross-entropy with its backward, dropout
  * masks from the CPU's Philox stream, gather/index-select/scatter-add/index-add, and the fused
  * SGD, AdamW and SSD-dampening updates of {@link FusedUpdates}. Operations without a device
@@ -88,6 +89,8 @@ public final class CudaBackend implements Backend, FusedUpdates {
         final DeviceIndexing indexing = new DeviceIndexing(context);
         final DeviceRandom random = new DeviceRandom(context);
         final DeviceUpdates updates = new DeviceUpdates(context);
+        final CudnnConvolution conv = new CudnnConvolution(context);
+        final CusolverDense solver = new CusolverDense(context);
 
         static final Ops INSTANCE = new Ops();
     }
@@ -196,32 +199,32 @@ public final class CudaBackend implements Backend, FusedUpdates {
 
     @Override
     public Tensor cholesky(Tensor a) {
-        throw unsupported("cholesky");
+        return ops().solver.cholesky(a);
     }
 
     @Override
     public Tensor choleskySolve(Tensor l, Tensor b) {
-        throw unsupported("choleskySolve");
+        return ops().solver.choleskySolve(l, b);
     }
 
     @Override
     public Tensor luSolve(Tensor a, Tensor b) {
-        throw unsupported("luSolve");
+        return ops().solver.luSolve(a, b);
     }
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
-        throw unsupported("conv2d");
+        return ops().conv.forward(x, w, bias, spec);
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
-        throw unsupported("conv2dBackwardData");
+        return ops().conv.backwardData(gradOut, w, inputShape, spec);
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
-        throw unsupported("conv2dBackwardWeight");
+        return ops().conv.backwardWeight(gradOut, x, weightShape, spec);
     }
 
     @Override

@@ -1,0 +1,178 @@
+package dev.lethe.cuda;
+
+import dev.lethe.tensor.Conv2dSpec;
+import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Shape;
+import java.util.Arrays;
+
+/**
+ * One convolution call as cuDNN plans it: the direction, the dtype and the NCHW sizes, input
+ * [n, c, h, w], weight [o, c, kh, kw], output [n, o, oh, ow] with oh and ow from
+ * {@link Conv2dSpec#outH}/{@link Conv2dSpec#outW}. It is the key of the {@link ConvAlgorithmCache}:
+ * two calls with equal keys run the same algorithm with the same workspace.
+ *
+ * <p>The factories check every argument the way the CPU backend does (same rules, same
+ * messages: groups are not supported, the dilated kernel must fit the padded input, dtypes must
+ * agree), plus cuDNN's own limit of 2³¹ − 1 elements per tensor, so a bad call is an
+ * {@link IllegalArgumentException} naming the operation before any native call.
+ */
+record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w, int o, int kh, int kw,
+                   Conv2dSpec spec) {
+
+    /** Which of the three convolution passes; each has its own cuDNN algorithm family. */
+    enum Direction {
+        FORWARD("conv2d"),
+        BACKWARD_DATA("conv2dBackwardData"),
+        BACKWARD_WEIGHT("conv2dBackwardWeight");
+
+        /** The operation's name in messages, as the CPU backend names it. */
+        final String op;
+
+        Direction(String op) {
+            this.op = op;
+        }
+    }
+
+    /** y = conv(x, w) + bias; bias may be absent (both its dtype and shape null). */
+    static ConvPlanKey forward(DType x, int[] xShape, DType w, int[] wShape, DType bias, int[] biasShape,
+                               Conv2dSpec spec) {
+        Direction d = Direction.FORWARD;
+        requireFloating(x, "input", d.op);
+        requireDType(w, x, "weight", d.op);
+        ConvPlanKey key = of(d, x, xShape, wShape, spec);
+        if (bias != null) {
+            requireDType(bias, x, "bias", d.op);
+            requireShape(biasShape, new int[] {key.o}, "bias", d.op);
+        }
+        return key;
+    }
+
+    /** dx from the output gradient and the weight, for an input of {@code inputShape}. */
+    static ConvPlanKey backwardData(DType gradOut, int[] gradOutShape, DType w, int[] wShape, int[] inputShape,
+                                    Conv2dSpec spec) {
+        Direction d = Direction.BACKWARD_DATA;
+        requireFloating(gradOut, "gradOut", d.op);
+        requireDType(w, gradOut, "weight", d.op);
+        ConvPlanKey key = of(d, gradOut, inputShape, wShape, spec);
+        requireShape(gradOutShape, key.outputShape(), "gradOut", d.op);
+        return key;
+    }
+
+    /** dw from the output gradient and the input, for a weight of {@code weightShape}. */
+    static ConvPlanKey backwardWeight(DType gradOut, int[] gradOutShape, DType x, int[] xShape, int[] weightShape,
+                                      Conv2dSpec spec) {
+        Direction d = Direction.BACKWARD_WEIGHT;
+        requireFloating(gradOut, "gradOut", d.op);
+        requireDType(x, gradOut, "input", d.op);
+        ConvPlanKey key = of(d, gradOut, xShape, weightShape, spec);
+        requireShape(gradOutShape, key.outputShape(), "gradOut", d.op);
+        return key;
+    }
+
+    /** The key of input shape {@code x} and weight shape {@code w}, or an exception naming what does not fit. */
+    static ConvPlanKey of(Direction d, DType t, int[] x, int[] w, Conv2dSpec spec) {
+        String op = d.op;
+        if (spec == null) {
+            throw new IllegalArgumentException(op + ": convolution spec must not be null");
+        }
+        if (x == null || x.length != 4) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, H, W], got " + str(x));
+        }
+        if (w == null || w.length != 4) {
+            throw new IllegalArgumentException(op + ": weight must be [O, C, kh, kw], got " + str(w));
+        }
+        for (int s : x) {
+            if (s < 0) {
+                throw new IllegalArgumentException(op + ": negative size in input shape " + str(x));
+            }
+        }
+        if (w[0] < 0 || w[1] < 1 || w[2] < 1 || w[3] < 1) {
+            throw new IllegalArgumentException(op + ": weight shape " + str(w) + " needs C, kh, kw >= 1");
+        }
+        if (w[1] != x[1]) {
+            // Conv2dSpec has no groups, so, as on the CPU, the weight spans all input channels.
+            throw new IllegalArgumentException(op + ": weight " + str(w) + " expects " + w[1]
+                    + " input channels, the input " + str(x) + " has " + x[1] + " (groups are not supported)");
+        }
+        long effH = (long) spec.dilationH() * (w[2] - 1) + 1;
+        long effW = (long) spec.dilationW() * (w[3] - 1) + 1;
+        long paddedH = x[2] + 2L * spec.padH();
+        long paddedW = x[3] + 2L * spec.padW();
+        if (effH > paddedH || effW > paddedW) {
+            throw new IllegalArgumentException(op + ": the (dilated) kernel " + effH + "x" + effW
+                    + " is larger than the padded input " + paddedH + "x" + paddedW + " of input " + str(x));
+        }
+        if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": padded input " + paddedH + "x" + paddedW + " is too large");
+        }
+        ConvPlanKey key = new ConvPlanKey(d, t, x[0], x[1], x[2], x[3], w[0], w[2], w[3], spec);
+        if (key.oh() < 1 || key.ow() < 1) {
+            throw new IllegalArgumentException(op + ": output size " + key.oh() + "x" + key.ow() + " of input "
+                    + str(x) + " and weight " + str(w) + " is not positive");
+        }
+        for (int[] shape : new int[][] {key.inputShape(), key.weightShape(), key.outputShape()}) {
+            if (numel(shape) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(op + ": tensor " + str(shape) + " has more than 2^31 - 1 elements, "
+                        + "cuDNN's limit per tensor");
+            }
+        }
+        return key;
+    }
+
+    /** Output height. */
+    int oh() {
+        return spec.outH(h, kh);
+    }
+
+    /** Output width. */
+    int ow() {
+        return spec.outW(w, kw);
+    }
+
+    int[] inputShape() {
+        return new int[] {n, c, h, w};
+    }
+
+    int[] weightShape() {
+        return new int[] {o, c, kh, kw};
+    }
+
+    int[] outputShape() {
+        return new int[] {n, o, oh(), ow()};
+    }
+
+    /** Whether one of the three tensors has no elements (cuDNN rejects zero extents; the caller fills instead). */
+    boolean empty() {
+        return numel(inputShape()) == 0 || numel(weightShape()) == 0 || numel(outputShape()) == 0;
+    }
+
+    static long numel(int[] shape) {
+        long p = 1;
+        for (int s : shape) {
+            p *= s;
+        }
+        return p;
+    }
+
+    private static void requireFloating(DType t, String what, String op) {
+        if (t == null || !t.isFloating()) {
+            throw new IllegalArgumentException(op + ": " + what + " must be float32 or float64, got " + t);
+        }
+    }
+
+    private static void requireDType(DType got, DType want, String what, String op) {
+        if (got != want) {
+            throw new IllegalArgumentException(op + ": " + what + " must be " + want + " like the input, got " + got);
+        }
+    }
+
+    private static void requireShape(int[] got, int[] want, String what, String op) {
+        if (!Arrays.equals(got, want)) {
+            throw new IllegalArgumentException(op + ": " + what + " has shape " + str(got) + ", expected " + str(want));
+        }
+    }
+
+    private static String str(int[] s) {
+        return s == null ? "null" : Shape.str(s);
+    }
+}

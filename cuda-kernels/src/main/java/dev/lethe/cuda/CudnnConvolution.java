@@ -1,0 +1,381 @@
+package dev.lethe.cuda;
+
+import dev.lethe.tensor.Conv2dSpec;
+import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
+import dev.lethe.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdDataAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionBwdFilterAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionFwdAlgoPerf_t;
+import org.bytedeco.cuda.cudnn.cudnnConvolutionStruct;
+import org.bytedeco.cuda.cudnn.cudnnFilterStruct;
+import org.bytedeco.cuda.cudnn.cudnnTensorStruct;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
+
+/**
+ * 2-D convolution (NCHW, cross-correlation as {@code torch.nn.functional.conv2d}) and its data
+ * and weight gradients through cuDNN's convolution API on the backend's stream. Semantics and
+ * argument checks are the CPU backend's ({@link ConvPlanKey}); the bias is added with
+ * {@code cudnnAddTensor} broadcasting [1, O, 1, 1] over the output.
+ *
+ * <p>Each distinct {@link ConvPlanKey} gets its algorithm once ({@link ConvAlgorithmCache}) from
+ * cuDNN's heuristics ({@code cudnnGetConvolution*Algorithm_v7}), not from the benchmarking
+ * {@code cudnnFind*}: Find runs every algorithm on buffers and workspaces it allocates itself
+ * with {@code cudaMalloc}, outside the caching allocator, which can fail while the cache holds the
+ * device's memory, and makes the choice depend on timing noise. The workspace of each call is a
+ * transient block of the caching allocator. float32 runs without TF32 unless
+ * {@code -Dlethe.cuda.tf32=true} ({@link ConvAlgorithm#mathType}).
+ *
+ * <p>The cuDNN library is loaded on the first convolution, not with the backend: when it is
+ * missing that call fails with a {@link CudaException} that says so, and every other op works.
+ */
+final class CudnnConvolution {
+    private final CudaContext context;
+    private final ConvAlgorithmCache algorithms = new ConvAlgorithmCache();
+    private cudnnContext handle;
+    // alpha = 1, beta = 0 or 1 in host memory: float for float32 data, double for float64 (cuDNN API reference, "Scaling Parameters").
+    private final FloatPointer oneF = new FloatPointer(1f);
+    private final FloatPointer zeroF = new FloatPointer(0f);
+    private final DoublePointer oneD = new DoublePointer(1.0);
+    private final DoublePointer zeroD = new DoublePointer(0.0);
+
+    CudnnConvolution(CudaContext context) {
+        this.context = context;
+    }
+
+    /** The algorithm cache (tests read its hit and miss counts). */
+    ConvAlgorithmCache algorithms() {
+        return algorithms;
+    }
+
+    /** y [N, O, OH, OW] = x [N, C, H, W] ⋆ w [O, C, kh, kw] + bias [O] (bias may be null). */
+    synchronized Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
+        String op = ConvPlanKey.Direction.FORWARD.op;
+        DeviceArgs.requireOnDevice(x, "input", op);
+        DeviceArgs.requireOnDevice(w, "weight", op);
+        if (bias != null) {
+            DeviceArgs.requireOnDevice(bias, "bias", op);
+        }
+        ConvPlanKey key = ConvPlanKey.forward(x.dtype(), x.shape(), w.dtype(), w.shape(),
+                bias == null ? null : bias.dtype(), bias == null ? null : bias.shape(), spec);
+        Tensor y = Tensor.empty(x.backend(), key.dtype(), key.outputShape());
+        if (y.numel() == 0) {
+            return y;
+        }
+        try {
+            if (key.empty()) {
+                // An input of zero height or width seen only through padding: every window is zeros.
+                return bias == null ? y.fill_(0) : y.copyFrom_(bias.reshape(1, key.o(), 1, 1));
+            }
+            cudnnContext h = handle();
+            try (DeviceOperand cx = DeviceOperand.contiguous(x, key.dtype());
+                 DeviceOperand cw = DeviceOperand.contiguous(w, key.dtype());
+                 Descriptors d = new Descriptors(key)) {
+                ConvAlgorithm a = algorithms.get(key, k -> chooseForward(h, d, k));
+                try (Workspace ws = new Workspace(a.workspaceBytes(), x.device())) {
+                    check(cudnn.cudnnConvolutionForward(h, one(key), d.x, at(cx.address()), d.w, at(cw.address()), d.conv,
+                            a.algo(), ws.pointer(), ws.bytes, zero(key), d.y, at(DeviceElementwise.address(y))),
+                            "cudnnConvolutionForward");
+                }
+                if (bias != null) {
+                    try (DeviceOperand cb = DeviceOperand.contiguous(bias, key.dtype())) {
+                        // y = 1 · bias (broadcast over N, H, W) + 1 · y
+                        check(cudnn.cudnnAddTensor(h, one(key), d.bias, at(cb.address()), one(key), d.y,
+                                at(DeviceElementwise.address(y))), "cudnnAddTensor");
+                    }
+                }
+            }
+            return y;
+        } catch (RuntimeException | Error e) {
+            y.close();
+            throw e;
+        }
+    }
+
+    /** dx [N, C, H, W] = the transposed convolution of gradOut [N, O, OH, OW] with w. */
+    synchronized Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
+        String op = ConvPlanKey.Direction.BACKWARD_DATA.op;
+        DeviceArgs.requireOnDevice(gradOut, "gradOut", op);
+        DeviceArgs.requireOnDevice(w, "weight", op);
+        ConvPlanKey key = ConvPlanKey.backwardData(gradOut.dtype(), gradOut.shape(), w.dtype(), w.shape(), inputShape, spec);
+        Tensor dx = Tensor.empty(gradOut.backend(), key.dtype(), key.inputShape());
+        if (dx.numel() == 0) {
+            return dx;
+        }
+        try {
+            if (key.empty()) {
+                return dx.fill_(0); // no output channels: nothing flows back
+            }
+            cudnnContext h = handle();
+            try (DeviceOperand cy = DeviceOperand.contiguous(gradOut, key.dtype());
+                 DeviceOperand cw = DeviceOperand.contiguous(w, key.dtype());
+                 Descriptors d = new Descriptors(key)) {
+                ConvAlgorithm a = algorithms.get(key, k -> chooseBackwardData(h, d, k));
+                try (Workspace ws = new Workspace(a.workspaceBytes(), gradOut.device())) {
+                    check(cudnn.cudnnConvolutionBackwardData(h, one(key), d.w, at(cw.address()), d.y, at(cy.address()),
+                            d.conv, a.algo(), ws.pointer(), ws.bytes, zero(key), d.x, at(DeviceElementwise.address(dx))),
+                            "cudnnConvolutionBackwardData");
+                }
+            }
+            return dx;
+        } catch (RuntimeException | Error e) {
+            dx.close();
+            throw e;
+        }
+    }
+
+    /** dw [O, C, kh, kw] = Σ over samples and positions of gradOut ⊗ the input windows. */
+    synchronized Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
+        String op = ConvPlanKey.Direction.BACKWARD_WEIGHT.op;
+        DeviceArgs.requireOnDevice(gradOut, "gradOut", op);
+        DeviceArgs.requireOnDevice(x, "input", op);
+        ConvPlanKey key = ConvPlanKey.backwardWeight(gradOut.dtype(), gradOut.shape(), x.dtype(), x.shape(), weightShape,
+                spec);
+        Tensor dw = Tensor.empty(x.backend(), key.dtype(), key.weightShape());
+        if (dw.numel() == 0) {
+            return dw;
+        }
+        try {
+            if (key.empty()) {
+                return dw.fill_(0); // no samples, or an input seen only through padding
+            }
+            cudnnContext h = handle();
+            try (DeviceOperand cy = DeviceOperand.contiguous(gradOut, key.dtype());
+                 DeviceOperand cx = DeviceOperand.contiguous(x, key.dtype());
+                 Descriptors d = new Descriptors(key)) {
+                ConvAlgorithm a = algorithms.get(key, k -> chooseBackwardWeight(h, d, k));
+                try (Workspace ws = new Workspace(a.workspaceBytes(), x.device())) {
+                    check(cudnn.cudnnConvolutionBackwardFilter(h, one(key), d.x, at(cx.address()), d.y, at(cy.address()),
+                            d.conv, a.algo(), ws.pointer(), ws.bytes, zero(key), d.w, at(DeviceElementwise.address(dw))),
+                            "cudnnConvolutionBackwardFilter");
+                }
+            }
+            return dw;
+        } catch (RuntimeException | Error e) {
+            dw.close();
+            throw e;
+        }
+    }
+
+    private ConvAlgorithm chooseForward(cudnnContext h, Descriptors d, ConvPlanKey key) {
+        int count = cudnn.CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
+        try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(count);
+             IntPointer returned = new IntPointer(1);
+             SizeTPointer size = new SizeTPointer(1)) {
+            check(cudnn.cudnnGetConvolutionForwardAlgorithm_v7(h, d.x, d.w, d.conv, d.y, count, returned, perf),
+                    "cudnnGetConvolutionForwardAlgorithm_v7");
+            List<ConvAlgorithm.Candidate> ranked = new ArrayList<>();
+            for (int i = 0; i < returned.get(); i++) {
+                perf.position(i);
+                ranked.add(new ConvAlgorithm.Candidate(perf.algo(), perf.status(), perf.memory(), perf.mathType()));
+            }
+            perf.position(0);
+            ConvAlgorithm.Candidate c = pick(ranked, d.mathType, key);
+            check(cudnn.cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.w, d.conv, d.y, c.algo(), size),
+                    "cudnnGetConvolutionForwardWorkspaceSize");
+            return new ConvAlgorithm(c.algo(), size.get(), d.mathType);
+        }
+    }
+
+    private ConvAlgorithm chooseBackwardData(cudnnContext h, Descriptors d, ConvPlanKey key) {
+        int count = cudnn.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT;
+        try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(count);
+             IntPointer returned = new IntPointer(1);
+             SizeTPointer size = new SizeTPointer(1)) {
+            check(cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w, d.y, d.conv, d.x, count, returned, perf),
+                    "cudnnGetConvolutionBackwardDataAlgorithm_v7");
+            List<ConvAlgorithm.Candidate> ranked = new ArrayList<>();
+            for (int i = 0; i < returned.get(); i++) {
+                perf.position(i);
+                ranked.add(new ConvAlgorithm.Candidate(perf.algo(), perf.status(), perf.memory(), perf.mathType()));
+            }
+            perf.position(0);
+            ConvAlgorithm.Candidate c = pick(ranked, d.mathType, key);
+            check(cudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w, d.y, d.conv, d.x, c.algo(), size),
+                    "cudnnGetConvolutionBackwardDataWorkspaceSize");
+            return new ConvAlgorithm(c.algo(), size.get(), d.mathType);
+        }
+    }
+
+    private ConvAlgorithm chooseBackwardWeight(cudnnContext h, Descriptors d, ConvPlanKey key) {
+        int count = cudnn.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
+        try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(count);
+             IntPointer returned = new IntPointer(1);
+             SizeTPointer size = new SizeTPointer(1)) {
+            check(cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x, d.y, d.conv, d.w, count, returned, perf),
+                    "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+            List<ConvAlgorithm.Candidate> ranked = new ArrayList<>();
+            for (int i = 0; i < returned.get(); i++) {
+                perf.position(i);
+                ranked.add(new ConvAlgorithm.Candidate(perf.algo(), perf.status(), perf.memory(), perf.mathType()));
+            }
+            perf.position(0);
+            ConvAlgorithm.Candidate c = pick(ranked, d.mathType, key);
+            check(cudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.w, c.algo(), size),
+                    "cudnnGetConvolutionBackwardFilterWorkspaceSize");
+            return new ConvAlgorithm(c.algo(), size.get(), d.mathType);
+        }
+    }
+
+    private static ConvAlgorithm.Candidate pick(List<ConvAlgorithm.Candidate> ranked, int mathType, ConvPlanKey key) {
+        ConvAlgorithm.Candidate c = ConvAlgorithm.pick(ranked, mathType, ConvAlgorithm.WORKSPACE_LIMIT_BYTES);
+        if (c == null) {
+            throw new CudaException(key.direction().op + ": cuDNN offers no usable algorithm for " + key + " (candidates "
+                    + ranked + ")");
+        }
+        return c;
+    }
+
+    private Pointer one(ConvPlanKey key) {
+        return key.dtype() == DType.FLOAT32 ? oneF : oneD;
+    }
+
+    private Pointer zero(ConvPlanKey key) {
+        return key.dtype() == DType.FLOAT32 ? zeroF : zeroD;
+    }
+
+    private static Pointer at(long address) {
+        return new NativeAddress(address);
+    }
+
+    /** The cuDNN handle, bound to the backend's stream; loads cuDNN on first use. */
+    private cudnnContext handle() {
+        if (handle == null) {
+            cudnnContext h;
+            try {
+                h = new cudnnContext();
+                check(cudnn.cudnnCreate(h), "cudnnCreate");
+            } catch (LinkageError e) {
+                CudaException missing = new CudaException("conv2d on the CUDA backend needs cuDNN 9 (libcudnn), which "
+                        + "could not be loaded: " + e);
+                missing.initCause(e);
+                throw missing;
+            }
+            check(cudnn.cudnnSetStream(h, context.stream()), "cudnnSetStream");
+            handle = h;
+        }
+        return handle;
+    }
+
+    /** Throws naming the call and cuDNN's description of the status unless it is success. */
+    static void check(int status, String call) {
+        if (status != cudnn.CUDNN_STATUS_SUCCESS) {
+            throw new CudaException(call + " failed: " + cudnn.cudnnGetErrorString(status).getString()
+                    + " (cuDNN status " + status + ")");
+        }
+    }
+
+    /**
+     * The descriptors of one call: input x, weight w, output y (all fully packed NCHW), the bias
+     * [1, O, 1, 1] and the convolution (padding, stride, dilation, cross-correlation, computed in
+     * the data type, in the key's math type). Destroyed on close, also when made only in part.
+     */
+    private static final class Descriptors implements AutoCloseable {
+        final int mathType;
+        cudnnTensorStruct x;
+        cudnnFilterStruct w;
+        cudnnTensorStruct y;
+        cudnnTensorStruct bias;
+        cudnnConvolutionStruct conv;
+        private int failedStatus;
+        private String failedCall;
+
+        Descriptors(ConvPlanKey k) {
+            int type = k.dtype() == DType.FLOAT32 ? cudnn.CUDNN_DATA_FLOAT : cudnn.CUDNN_DATA_DOUBLE;
+            mathType = ConvAlgorithm.mathType(k.dtype() == DType.FLOAT32, CublasGemm.TF32);
+            Conv2dSpec s = k.spec();
+            try {
+                x = tensor(type, k.n(), k.c(), k.h(), k.w());
+                y = tensor(type, k.n(), k.o(), k.oh(), k.ow());
+                bias = tensor(type, 1, k.o(), 1, 1);
+                cudnnFilterStruct f = new cudnnFilterStruct();
+                check(cudnn.cudnnCreateFilterDescriptor(f), "cudnnCreateFilterDescriptor");
+                w = f;
+                check(cudnn.cudnnSetFilter4dDescriptor(w, type, cudnn.CUDNN_TENSOR_NCHW, k.o(), k.c(), k.kh(), k.kw()),
+                        "cudnnSetFilter4dDescriptor");
+                cudnnConvolutionStruct c = new cudnnConvolutionStruct();
+                check(cudnn.cudnnCreateConvolutionDescriptor(c), "cudnnCreateConvolutionDescriptor");
+                conv = c;
+                check(cudnn.cudnnSetConvolution2dDescriptor(conv, s.padH(), s.padW(), s.strideH(), s.strideW(),
+                        s.dilationH(), s.dilationW(), cudnn.CUDNN_CROSS_CORRELATION, type),
+                        "cudnnSetConvolution2dDescriptor");
+                check(cudnn.cudnnSetConvolutionMathType(conv, mathType), "cudnnSetConvolutionMathType");
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private static cudnnTensorStruct tensor(int type, int n, int c, int h, int w) {
+            cudnnTensorStruct t = new cudnnTensorStruct();
+            check(cudnn.cudnnCreateTensorDescriptor(t), "cudnnCreateTensorDescriptor");
+            int status = cudnn.cudnnSetTensor4dDescriptor(t, cudnn.CUDNN_TENSOR_NCHW, type, n, c, h, w);
+            if (status != cudnn.CUDNN_STATUS_SUCCESS) {
+                cudnn.cudnnDestroyTensorDescriptor(t);
+                check(status, "cudnnSetTensor4dDescriptor");
+            }
+            return t;
+        }
+
+        @Override
+        public void close() {
+            // Destroy everything that was made, then report the first failure.
+            if (conv != null) {
+                destroyed(cudnn.cudnnDestroyConvolutionDescriptor(conv), "cudnnDestroyConvolutionDescriptor");
+                conv = null;
+            }
+            if (w != null) {
+                destroyed(cudnn.cudnnDestroyFilterDescriptor(w), "cudnnDestroyFilterDescriptor");
+                w = null;
+            }
+            for (cudnnTensorStruct t : new cudnnTensorStruct[] {x, y, bias}) {
+                if (t != null) {
+                    destroyed(cudnn.cudnnDestroyTensorDescriptor(t), "cudnnDestroyTensorDescriptor");
+                }
+            }
+            x = null;
+            y = null;
+            bias = null;
+            if (failedCall != null) {
+                check(failedStatus, failedCall);
+            }
+        }
+
+        private void destroyed(int status, String call) {
+            if (status != cudnn.CUDNN_STATUS_SUCCESS && failedCall == null) {
+                failedStatus = status;
+                failedCall = call;
+            }
+        }
+    }
+
+    /** A transient workspace from the caching allocator; none for zero bytes. */
+    private final class Workspace implements AutoCloseable {
+        final long bytes;
+        private final DeviceStorage storage;
+
+        Workspace(long bytes, Device device) {
+            this.bytes = bytes;
+            this.storage = bytes > 0 ? new DeviceStorage(context.allocator(), device, bytes) : null;
+        }
+
+        Pointer pointer() {
+            return storage == null ? null : new NativeAddress(storage.address());
+        }
+
+        @Override
+        public void close() {
+            if (storage != null) {
+                storage.release();
+            }
+        }
+    }
+}
