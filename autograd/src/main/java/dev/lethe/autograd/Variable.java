@@ -42,6 +42,7 @@ import dev.lethe.autograd.ops.Tanh;
 import dev.lethe.autograd.ops.Var;
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Pool2dSpec;
@@ -71,7 +72,8 @@ import java.util.List;
  * {@link #zeroGrad()}.
  */
 public final class Variable {
-    private final Tensor value;
+    /** Replaced only by {@link #moveTo}, which keeps shape and dtype: the leaf stays the same object. */
+    private Tensor value;
     private final Function gradFn;
     private boolean requiresGrad;
     private Tensor grad;
@@ -158,6 +160,34 @@ public final class Variable {
             grad.close();
             grad = null;
         }
+    }
+
+    /**
+     * Moves a leaf to {@code device} in place, as PyTorch's {@code param.data = param.data.to(device)}
+     * inside {@code module.to(device)}: the variable keeps its identity, so every holder of it
+     * (the layer, an optimizer, a user's {@code parameters()} list) sees the new device. The
+     * value and the gradient, if any, are copied there (outside every memory scope) and their
+     * old storage is freed at once, so views of the old value must not be used afterwards.
+     * Nothing happens when the value is already on {@code device}. Only leaves move: a recorded
+     * result belongs to its graph. Returns this.
+     */
+    public Variable moveTo(Device device) {
+        if (gradFn != null) {
+            throw new IllegalStateException("only a leaf can be moved to another device; this variable was made by "
+                    + gradFn.name());
+        }
+        if (value.device().equals(device)) {
+            return this;
+        }
+        Tensor old = value;
+        value = MemoryScope.detach(old.to(device));
+        old.close();
+        if (grad != null) {
+            Tensor oldGrad = grad;
+            grad = MemoryScope.detach(oldGrad.to(device));
+            oldGrad.close();
+        }
+        return this;
     }
 
     /** A copy of the shape. */

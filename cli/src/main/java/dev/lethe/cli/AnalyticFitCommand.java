@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.data.Dataset;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.train.Progress;
 import dev.lethe.unlearn.Hyperparameters;
@@ -46,9 +47,9 @@ final class AnalyticFitCommand extends LetheCommand {
     @Override
     protected void run() throws Exception {
         OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
-        device.backend();
+        Device on = device.device();
         try (MemoryScope scope = MemoryScope.open()) {
-            TrainedModel m = UnlearningInputs.model(model);
+            TrainedModel m = UnlearningInputs.model(model, on);
             Hyperparameters h = UnlearningInputs.hyperparameters(model);
             int d = h.integer("buffer_size", AnalyticHead.defaultBufferSize(m.spec()), 1);
             double gamma = h.positive("gamma", AnalyticHead.DEFAULT_GAMMA);

@@ -4,6 +4,7 @@ import dev.lethe.data.Dataset;
 import dev.lethe.data.FashionMnist;
 import dev.lethe.nn.ModelSpec;
 import dev.lethe.nn.Module;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.cpu.CpuThreads;
@@ -101,6 +102,9 @@ final class DemoCommand extends LetheCommand {
     @Mixin
     private DeviceOption device;
 
+    /** The device {@code --device} resolved to; set when the command runs. */
+    private Device on = Device.CPU;
+
     /**
      * SSD's settings for whole-class forgetting from the MLP, chosen by a sweep on Fashion-MNIST
      * (class 7; forget-acc / test-acc without the class; retrain 0.00 / 89.70 with seed 0). At the
@@ -143,7 +147,7 @@ final class DemoCommand extends LetheCommand {
         if (epochs != null && epochs < 1) {
             throw usage("--epochs must be >= 1, got " + epochs);
         }
-        device.backend();
+        on = device.device();
         List<MethodChoice> choices = methodChoices();
         for (MethodChoice m : choices) {
             m.create(); // checks every hyper-parameter before the first epoch
@@ -208,7 +212,7 @@ final class DemoCommand extends LetheCommand {
                 + "%d threads%n", spec, train.source(), train.size(), test.size(), recipe.epochs(),
                 recipe.describe(), seed, CpuThreads.threads());
         long t0 = System.nanoTime();
-        Module network = recipe.train(spec, train, seed, progress);
+        Module network = recipe.train(spec, train, seed, on, progress);
         TrainedModel original = TrainedModel.of(spec, network, recipe, seed);
         console.err().printf(Locale.ROOT, "trained in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         if (choices.stream().anyMatch(m -> m.name().equals("acu"))) {

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.Backends;
+import dev.lethe.tensor.Device;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,39 +10,67 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --device cpu|cuda|auto}: where a command computes. {@code auto} takes the CPU, the one
- * backend the models run on in this version; asking for CUDA where it cannot be used is exit
- * code 5 with the reason.
+ * {@code --device cpu|cuda|cuda:N|auto}: where a command computes. The command builds or loads
+ * its model on the host and then moves it there ({@code model.to(device)}). {@code auto} takes
+ * CUDA when a usable CUDA backend is on the class path, else the CPU. Naming a device that cannot
+ * be used here (no backend for it, no usable GPU, another ordinal than the backend serves) is
+ * exit code 5 with the reason. Any other backend found on the class path (see
+ * {@code lethe devices}) is accepted by its type name too.
  */
 final class DeviceOption {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec mixee;
 
     @Option(names = "--device", paramLabel = "cpu|cuda|auto", defaultValue = "auto",
-            description = "Where to compute (default: ${DEFAULT-VALUE}, which is the CPU in this version).")
+            description = "Where to compute: cpu, cuda (or cuda:N), or auto = cuda when a usable GPU is found, "
+                    + "else cpu (default: ${DEFAULT-VALUE}).")
     private String device;
 
-    /** The backend to compute on; a usage error for an unknown name, {@link DeviceUnavailableException} for CUDA. */
-    Backend backend() {
+    /**
+     * The device to compute on: a usage error for a name that is not a device, a
+     * {@link DeviceUnavailableException} for one that cannot be used here.
+     */
+    Device device() {
         String name = device.toLowerCase(Locale.ROOT);
-        if (name.equals("cpu") || name.equals("auto")) {
-            return Backends.cpu();
+        if (name.equals("auto")) {
+            for (Backend b : Backends.all()) {
+                if (b.device().type().equals("cuda") && b.isAvailable()) {
+                    return b.device();
+                }
+            }
+            return Device.CPU;
         }
-        if (!name.equals("cuda") && !name.matches("cuda:\\d+")) {
-            throw new ParameterException(mixee.commandLine(), "unknown device '" + device + "'; expected cpu, cuda, "
-                    + "cuda:N or auto");
+        Device wanted;
+        try {
+            wanted = Device.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw unknown();
+        }
+        if (wanted.equals(Device.CPU)) {
+            return Device.CPU;
         }
         for (Backend b : Backends.all()) {
-            if (b.device().type().equals("cuda")) {
+            if (b.device().type().equals(wanted.type())) {
                 if (!b.isAvailable()) {
                     throw new DeviceUnavailableException("device " + device + " is unavailable: "
                             + b.unavailableReason());
                 }
-                throw new DeviceUnavailableException("device " + device + " is present, but this version runs models "
-                        + "on the CPU only; use --device cpu");
+                if (b.device().index() != wanted.index()) {
+                    throw new DeviceUnavailableException("device " + device + " is unavailable: this backend serves "
+                            + b.device() + " only");
+                }
+                return b.device();
             }
         }
-        throw new DeviceUnavailableException("device " + device + " is unavailable: this build has no CUDA backend "
-                + "on its class path (see 'lethe devices'); use --device cpu");
+        if (wanted.type().equals("cuda")) {
+            throw new DeviceUnavailableException("device " + device + " is unavailable: this build has no CUDA "
+                    + "backend on its class path (see 'lethe devices'); use --device cpu");
+        }
+        throw unknown();
+    }
+
+    private ParameterException unknown() {
+        return new ParameterException(mixee.commandLine(), "unknown device '" + device + "'; expected cpu, cuda, "
+                + "cuda:N or auto");
     }
 }

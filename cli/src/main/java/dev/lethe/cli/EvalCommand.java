@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.data.Dataset;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.unlearn.ForgetSet;
 import dev.lethe.unlearn.TrainedModel;
@@ -71,9 +72,9 @@ final class EvalCommand extends LetheCommand {
         if (testArgument == null) {
             throw usage("--test DATASET is needed when --data is not fashion-mnist");
         }
-        device.backend();
+        Device on = device.device();
         try (MemoryScope scope = MemoryScope.open()) {
-            TrainedModel m = UnlearningInputs.model(model);
+            TrainedModel m = UnlearningInputs.model(model, on);
             Dataset train = UnlearningInputs.data(data, m.spec(), console);
             Dataset testData = UnlearningInputs.data(testArgument, m.spec(), console);
             ForgetSet set = UnlearningInputs.forget(forget, train);
@@ -84,6 +85,7 @@ final class EvalCommand extends LetheCommand {
             String name = model.file().getFileName().toString();
             if (reference != null) {
                 TrainedModel ref = TrainedModel.read(reference);
+                ref.network().to(on);
                 if (!ref.spec().equals(m.spec())) {
                     throw new BadInputException(reference + " holds a " + ref.spec() + " model; " + model.file()
                             + " holds a " + m.spec());

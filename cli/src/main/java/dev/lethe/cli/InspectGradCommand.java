@@ -10,6 +10,7 @@ import dev.lethe.nn.Dropout;
 import dev.lethe.nn.ModelSpec;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
@@ -112,7 +113,7 @@ final class InspectGradCommand extends LetheCommand {
             throw usage("--batch-size must be > 0, got " + batchSize);
         }
         OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
-        device.backend();
+        Device on = device.device();
         try (MemoryScope scope = MemoryScope.open()) {
             Checkpoint.Loaded loaded = model.load();
             ModelSpec spec = loaded.spec();
@@ -123,7 +124,7 @@ final class InspectGradCommand extends LetheCommand {
             }
             ModelInputs.checkImages(spec, data);
             ModelInputs.checkLabels(spec, data);
-            Module net = loaded.model();
+            Module net = loaded.model().to(on);
             double loss = accumulateGradients(net, data, batchSize != null ? batchSize : data.size());
             SafeTensorsWriter writer = new SafeTensorsWriter()
                     .metadata("lethe.inspect", "grad")
@@ -170,7 +171,8 @@ final class InspectGradCommand extends LetheCommand {
         try (DataLoader loader = new DataLoader(data, batch); DataLoader.Epoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 try (Batch b = epoch.next(); MemoryScope step = MemoryScope.open()) {
-                    Variable loss = net.forward(b.images()).crossEntropy(b.labels(), 0.0);
+                    Device on = net.device();
+                    Variable loss = net.forward(b.images().to(on)).crossEntropy(b.labels().to(on), 0.0);
                     double value = loss.item();
                     if (!Double.isFinite(value)) {
                         throw new RunFailureException("the loss of batch " + (b.number() + 1) + " (samples "

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.data.Dataset;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.io.SafeTensorsDType;
@@ -71,9 +72,9 @@ final class InspectImportanceCommand {
         protected final void run() throws Exception {
             OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
             int batch = batch(defaultBatchSize);
-            device.backend();
+            Device on = device.device();
             try (MemoryScope scope = MemoryScope.open()) {
-                TrainedModel m = UnlearningInputs.model(model);
+                TrainedModel m = UnlearningInputs.model(model, on);
                 Inspection inspection = prepare(UnlearningInputs.hyperparameters(model), batch);
                 Dataset subject = subject(UnlearningInputs.data(data, m.spec(), console));
                 inspection.write(m, subject, Progress.forConsole(console.err(), 100));
@@ -219,7 +220,7 @@ final class InspectImportanceCommand {
         protected void run() throws Exception {
             OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
             try (MemoryScope scope = MemoryScope.open()) {
-                TrainedModel m = UnlearningInputs.model(model);
+                TrainedModel m = UnlearningInputs.model(model, Device.CPU); // reads tensors only
                 if (m.analytic() == null) {
                     throw new BadInputException(model.file() + " has no analytic head; attach one with 'lethe "
                             + "analytic fit'");

@@ -7,6 +7,7 @@ import dev.lethe.data.Dataset;
 import dev.lethe.nn.Checkpoint;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
@@ -54,10 +55,10 @@ final class PredictCommand extends LetheCommand {
             throw usage("--batch-size must be > 0, got " + batchSize);
         }
         OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
-        device.backend();
+        Device on = device.device();
         try (MemoryScope scope = MemoryScope.open()) {
             Checkpoint.Loaded loaded = model.load();
-            Module net = loaded.model();
+            Module net = loaded.model().to(on);
             Dataset images = InputImages.read(input, ModelInputs.normalization(loaded.spec()));
             ModelInputs.checkImages(loaded.spec(), images);
             int n = images.size();
@@ -70,7 +71,7 @@ final class PredictCommand extends LetheCommand {
                 int row = 0;
                 while (epoch.hasNext()) {
                     try (Batch b = epoch.next(); MemoryScope step = MemoryScope.open()) {
-                        float[] values = net.forward(b.images()).value().contiguous().toFloatArray();
+                        float[] values = net.forward(b.images().to(on)).value().contiguous().toFloatArray();
                         dst.put(row * k, values);
                         row += b.size();
                     }

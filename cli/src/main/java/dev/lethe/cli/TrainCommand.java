@@ -6,6 +6,7 @@ import dev.lethe.nn.Checkpoint;
 import dev.lethe.nn.ModelSpec;
 import dev.lethe.nn.Module;
 import dev.lethe.optim.Optimizer;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.cpu.CpuThreads;
@@ -101,7 +102,7 @@ final class TrainCommand extends LetheCommand {
         OutputFiles.requireDistinct(this, out, "--out", resume, "--resume");
         OutputFiles.requireDistinct(this, out, "--out", checkpoint, "--checkpoint");
         OutputFiles.requireDistinct(this, checkpoint, "--checkpoint", resume, "--resume");
-        device.backend();
+        Device on = device.device();
 
         ModelSpec resumed = resume != null ? Checkpoint.spec(resume) : null;
         if (resumed != null && arch != null && !arch.equals(resumed.arch())) {
@@ -125,12 +126,12 @@ final class TrainCommand extends LetheCommand {
                 ModelInputs.checkImages(spec, testData);
                 ModelInputs.checkLabels(spec, testData);
             }
-            fit(spec, recipe, train, testData);
+            fit(spec, recipe, train, testData, on);
         }
     }
 
-    private void fit(ModelSpec spec, TrainingRecipe recipe, Dataset train, Dataset testData) throws Exception {
-        Module model = spec.build(new Philox(seed));
+    private void fit(ModelSpec spec, TrainingRecipe recipe, Dataset train, Dataset testData, Device on) throws Exception {
+        Module model = spec.build(new Philox(seed)).to(on); // before the optimizer, whose state follows the parameters
         long stepsPerEpoch = (train.size() + recipe.batchSize() - 1) / recipe.batchSize();
         List<EpochReport> reports = new ArrayList<>();
         TrainOptions options = TrainOptions.defaults()

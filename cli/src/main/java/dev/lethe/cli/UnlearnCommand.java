@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lethe.data.Dataset;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.train.Progress;
 import dev.lethe.unlearn.ForgetSet;
@@ -63,11 +64,11 @@ final class UnlearnCommand extends LetheCommand {
     @Override
     protected void run() throws Exception {
         OutputFiles.requireDistinct(this, out, "--out", model.file(), "--model");
-        device.backend();
+        Device on = device.device();
         Hyperparameters h = UnlearningInputs.hyperparameters(model);
         Unlearner unlearner = UnlearningMethods.create(method.toLowerCase(Locale.ROOT), h);
         try (MemoryScope scope = MemoryScope.open()) {
-            TrainedModel original = UnlearningInputs.model(model);
+            TrainedModel original = UnlearningInputs.model(model, on);
             Dataset train = UnlearningInputs.data(data, original.spec(), console);
             ForgetSet forgetSet = UnlearningInputs.forget(forget, train);
             UnlearningRequest request = UnlearningRequest.of(train, forgetSet);

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.data.Dataset;
 import dev.lethe.nn.ModelSpec;
+import dev.lethe.tensor.Device;
 import dev.lethe.unlearn.ForgetSet;
 import dev.lethe.unlearn.ForgetSpec;
 import dev.lethe.unlearn.Hyperparameters;
@@ -17,9 +18,11 @@ final class UnlearningInputs {
     private UnlearningInputs() {
     }
 
-    /** The model of {@code options}, with its recipe, seed and analytic head. */
-    static TrainedModel model(ModelFileOptions options) throws IOException {
-        return TrainedModel.of(options.file(), options.load(ModelSpec::isConfigKey));
+    /** The model of {@code options}, with its recipe, seed and analytic head, its network moved to {@code device}. */
+    static TrainedModel model(ModelFileOptions options, Device device) throws IOException {
+        TrainedModel m = TrainedModel.of(options.file(), options.load(ModelSpec::isConfigKey));
+        m.network().to(device);
+        return m;
     }
 
     /** The {@code --set} keys that are not model config keys: the method's hyper-parameters. */

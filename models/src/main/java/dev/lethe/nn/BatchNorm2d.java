@@ -11,7 +11,8 @@ import dev.lethe.tensor.Tensor;
  * {@code running_mean} and {@code running_var} (with the unbiased variance) in place through the
  * backend primitive, and counts {@code num_batches_tracked}; evaluation uses the running
  * statistics. Parameters weight (1) and bias (0); buffers running_mean (0), running_var (1),
- * num_batches_tracked (int64, 0).
+ * num_batches_tracked (int64, 0). The buffers are read from the module's buffer map on each use,
+ * since {@link Module#to} replaces them.
  */
 public final class BatchNorm2d extends Module {
     /** PyTorch's default eps. */
@@ -19,12 +20,13 @@ public final class BatchNorm2d extends Module {
     /** PyTorch's default momentum. */
     public static final double MOMENTUM = 0.1;
 
+    private static final String RUNNING_MEAN = "running_mean";
+    private static final String RUNNING_VAR = "running_var";
+    private static final String NUM_BATCHES_TRACKED = "num_batches_tracked";
+
     private final int channels;
     private final Variable weight;
     private final Variable bias;
-    private final Tensor runningMean;
-    private final Tensor runningVar;
-    private final Tensor numBatchesTracked;
     private boolean updateRunningStats = true;
 
     /** A BatchNorm over {@code channels} channels. */
@@ -35,9 +37,9 @@ public final class BatchNorm2d extends Module {
         this.channels = channels;
         this.weight = registerParameter("weight", Tensor.ones(DType.FLOAT32, channels));
         this.bias = registerParameter("bias", Tensor.zeros(DType.FLOAT32, channels));
-        this.runningMean = registerBuffer("running_mean", Tensor.zeros(DType.FLOAT32, channels));
-        this.runningVar = registerBuffer("running_var", Tensor.ones(DType.FLOAT32, channels));
-        this.numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT64));
+        registerBuffer(RUNNING_MEAN, Tensor.zeros(DType.FLOAT32, channels));
+        registerBuffer(RUNNING_VAR, Tensor.ones(DType.FLOAT32, channels));
+        registerBuffer(NUM_BATCHES_TRACKED, Tensor.zeros(DType.INT64));
     }
 
     @Override
@@ -52,9 +54,9 @@ public final class BatchNorm2d extends Module {
             // running_mean = running_var = None.
             return x.batchNorm(weight, bias, null, null, true, MOMENTUM, EPS);
         }
-        Variable y = x.batchNorm(weight, bias, runningMean, runningVar, training, MOMENTUM, EPS);
+        Variable y = x.batchNorm(weight, bias, runningMean(), runningVar(), training, MOMENTUM, EPS);
         if (training) {
-            numBatchesTracked.add_(1.0);
+            numBatchesTracked().add_(1.0);
         }
         return y;
     }
@@ -78,16 +80,16 @@ public final class BatchNorm2d extends Module {
 
     /** The running mean [C] (live buffer). */
     public Tensor runningMean() {
-        return runningMean;
+        return buffer(RUNNING_MEAN);
     }
 
     /** The running variance [C] (live buffer). */
     public Tensor runningVar() {
-        return runningVar;
+        return buffer(RUNNING_VAR);
     }
 
     /** Training-mode forwards so far (int64 scalar, live buffer). */
     public Tensor numBatchesTracked() {
-        return numBatchesTracked;
+        return buffer(NUM_BATCHES_TRACKED);
     }
 }

@@ -1,6 +1,8 @@
 package dev.lethe.nn;
 
 import dev.lethe.autograd.Variable;
+import dev.lethe.tensor.Backends;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
@@ -24,6 +26,13 @@ import java.util.Map;
  * <p>Parameters and buffers are taken out of every open {@link MemoryScope} when registered:
  * they persist across training steps. Loading a state dict and optimizer steps write into the
  * same storage, so references to a parameter stay valid.
+ *
+ * <p>Models are built on the host; {@link #to(Device)} moves every parameter and buffer to a
+ * device in place, as PyTorch's {@code module.to(device)}. A parameter keeps its
+ * {@link Variable} (only the tensor inside is replaced), so layers and optimizers holding the
+ * variable see the new device; a buffer is replaced in this module's buffer map, which is why
+ * layers read their buffers through {@link #buffer(String)} on every use instead of keeping the
+ * tensor in a field.
  */
 public abstract class Module {
     private final Map<String, Variable> parameters = new LinkedHashMap<>();
@@ -59,6 +68,18 @@ public abstract class Module {
         checkNewName(name);
         buffers.put(name, MemoryScope.detach(value));
         return value;
+    }
+
+    /**
+     * The current tensor of this module's buffer {@code name}. Read it on every use: {@link #to}
+     * replaces buffers, so a tensor kept from an earlier call may be freed.
+     */
+    protected final Tensor buffer(String name) {
+        Tensor b = buffers.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException(typeName() + " has no buffer '" + name + "'; it has " + buffers.keySet());
+        }
+        return b;
     }
 
     /** Registers a child module under {@code name} and returns it. */
@@ -143,7 +164,7 @@ public abstract class Module {
     /**
      * Parameters and buffers by dotted name, as PyTorch's {@code state_dict()} orders them: for
      * each module (parents first), its parameters, then its buffers. The tensors are the live
-     * ones, not copies.
+     * ones, not copies, on the module's device (as PyTorch; writers copy to the host).
      */
     public final LinkedHashMap<String, Tensor> stateDict() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
@@ -153,6 +174,51 @@ public abstract class Module {
             m.getValue().buffers.forEach((name, b) -> out.put(prefix + name, b));
         }
         return out;
+    }
+
+    // ======================================================================================
+    // devices
+    // ======================================================================================
+
+    /**
+     * Moves every parameter and buffer of this module and its descendants to {@code device}, in
+     * place, and returns this (PyTorch's {@code module.to(device)}). Parameters keep their
+     * {@link Variable}s (see {@link Variable#moveTo}), gradients move with them, buffers are
+     * replaced in the buffer maps; the old storage of each moved tensor is freed at once, so
+     * tensors taken from {@link #stateDict()} before the move must not be used afterwards. A
+     * tensor already on {@code device} is left alone, so moving a model to its own device does
+     * nothing. Move the model before making its optimizer: optimizer state made earlier stays
+     * where it was made. Fails before anything moves when no usable backend serves the device.
+     */
+    public final Module to(Device device) {
+        Backends.forDevice(device);
+        for (Module m : namedModules().values()) {
+            for (Variable p : m.parameters.values()) {
+                p.moveTo(device);
+            }
+            for (Map.Entry<String, Tensor> e : m.buffers.entrySet()) {
+                Tensor old = e.getValue();
+                if (!old.device().equals(device)) {
+                    e.setValue(MemoryScope.detach(old.to(device)));
+                    old.close();
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * The device of this module's first parameter (or, without parameters, first buffer), where
+     * inputs must be for {@link #forward}; the CPU for a module without state.
+     */
+    public final Device device() {
+        for (Variable p : namedParameters().values()) {
+            return p.value().device();
+        }
+        for (Tensor b : namedBuffers().values()) {
+            return b.device();
+        }
+        return Device.CPU;
     }
 
     // ======================================================================================
@@ -166,7 +232,7 @@ public abstract class Module {
 
     /**
      * Copies {@code state} into this module's parameters and buffers, in place (converting the
-     * dtype, e.g. float64 to float32). Everything is checked before anything is written: with
+     * dtype, e.g. float64 to float32, and moving host tensors into a device model's storage). Everything is checked before anything is written: with
      * {@code strict}, every missing, unexpected, mis-shaped or non-convertible tensor is named in
      * one {@link StateDictMismatchException} and nothing is loaded. Without {@code strict},
      * missing and unexpected names are only reported in the result, but a shape or dtype

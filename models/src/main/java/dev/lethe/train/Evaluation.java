@@ -6,6 +6,7 @@ import dev.lethe.data.Batch;
 import dev.lethe.data.DataLoader;
 import dev.lethe.data.Dataset;
 import dev.lethe.nn.Module;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 
 /**
@@ -31,7 +32,8 @@ public record Evaluation(double loss, int correct, int total, int[] correctPerCl
 
     /**
      * Evaluates {@code model} in evaluation mode without recording gradients, over {@code data}
-     * in file order in batches of {@code batchSize}; the model's mode is restored afterwards.
+     * in file order in batches of {@code batchSize}, on the model's device; the model's mode is
+     * restored afterwards.
      */
     public static Evaluation of(Module model, Dataset data, int batchSize) {
         boolean wasTraining = model.isTraining();
@@ -41,12 +43,13 @@ public record Evaluation(double loss, int correct, int total, int[] correctPerCl
         int[] totalPerClass = new int[classes];
         double lossSum = 0;
         int correct = 0;
+        Device device = model.device();
         try (NoGrad g = NoGrad.enter(); DataLoader loader = new DataLoader(data, batchSize);
              DataLoader.Epoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 try (Batch b = epoch.next(); MemoryScope scope = MemoryScope.open()) {
-                    Variable logits = model.forward(b.images());
-                    lossSum += logits.crossEntropy(b.labels(), 0.0).item() * b.size();
+                    Variable logits = model.forward(b.images().to(device));
+                    lossSum += logits.crossEntropy(b.labels().to(device), 0.0).item() * b.size();
                     long[] predicted = logits.value().argmax(1, false).toLongArray();
                     for (int k = 0; k < b.size(); k++) {
                         int label = data.label(b.indices()[k]);

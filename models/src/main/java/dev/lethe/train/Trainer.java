@@ -11,6 +11,7 @@ import dev.lethe.nn.Module;
 import dev.lethe.optim.GradClip;
 import dev.lethe.optim.LrSchedule;
 import dev.lethe.optim.Optimizer;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.HostStorage;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
@@ -40,6 +41,11 @@ import java.util.Map;
  * <p>Each step: set the learning rate, free the old gradients, forward, loss (a non-finite loss
  * stops training with a {@link NonFiniteLossException} naming the step), backward, optional
  * gradient clipping, update. Activations live in a scope per step, so memory stays flat.
+ *
+ * <p>Devices: the model computes where its parameters are (move it with
+ * {@link Module#to(dev.lethe.tensor.Device)} before making the optimizer); each host batch is
+ * copied to that device for its step. Checkpoints are written from the host copies the writer
+ * makes, and resuming copies the saved host tensors into the model's and optimizer's storage.
  *
  * <p>Determinism and resuming: data order and augmentation of epoch e depend only on (seed, e);
  * dropout masks come from the trainer's own generator (set on every {@link Dropout} of the
@@ -139,14 +145,18 @@ public final class Trainer {
         long images = 0;
         double lr = optimizer.learningRate();
         long start = System.nanoTime();
+        Device device = model.device();
         try (DataLoader.Epoch epoch = loader.epoch(e)) {
             while (epoch.hasNext()) {
                 try (Batch b = epoch.next(); MemoryScope scope = MemoryScope.open()) {
+                    // The loader makes host batches; the step's scope frees their device copies.
+                    Tensor x = b.images().to(device);
+                    Tensor y = b.labels().to(device);
                     lr = schedule.learningRate(steps);
                     optimizer.setLearningRate(lr);
                     optimizer.zeroGrad();
-                    Variable logits = model.forward(b.images());
-                    Variable loss = logits.crossEntropy(b.labels(), 0.0);
+                    Variable logits = model.forward(x);
+                    Variable loss = logits.crossEntropy(y, 0.0);
                     double value = loss.item();
                     if (!Double.isFinite(value)) {
                         throw new NonFiniteLossException(steps, e, b.number(), value);
@@ -158,7 +168,7 @@ public final class Trainer {
                     optimizer.step();
                     steps++;
                     lossSum += value;
-                    correct += (long) logits.value().argmax(1, false).eq(b.labels()).sum().item();
+                    correct += (long) logits.value().argmax(1, false).eq(y).sum().item();
                     images += b.size();
                     progress.advance(b.size(), value);
                 }

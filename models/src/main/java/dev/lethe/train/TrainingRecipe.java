@@ -14,6 +14,7 @@ import dev.lethe.optim.LrSchedule;
 import dev.lethe.optim.Optimizer;
 import dev.lethe.optim.Sgd;
 import dev.lethe.optim.WarmupCosine;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.Philox;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -268,7 +269,16 @@ public record TrainingRecipe(String optimizer, double lr, double momentum, boole
      * {@code lethe train} does, and the one retraining repeats on the retained data.
      */
     public Module train(ModelSpec spec, Dataset train, long seed, Progress progress) throws IOException {
-        Module model = spec.build(new Philox(seed));
+        return train(spec, train, seed, Device.CPU, progress);
+    }
+
+    /**
+     * {@link #train(ModelSpec, Dataset, long, Progress)} on {@code device}: the model is built
+     * (on the host, so the initial weights are the same everywhere), moved there, then trained.
+     */
+    public Module train(ModelSpec spec, Dataset train, long seed, Device device, Progress progress)
+            throws IOException {
+        Module model = spec.build(new Philox(seed)).to(device);
         long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
         try (Optimizer opt = optimizer(model.parameters())) {
             new Trainer(model, spec, opt, schedule(stepsPerEpoch), trainOptions(train, seed, progress)).fit(train, null);

@@ -528,10 +528,23 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /** Copies {@code src} (broadcast to this shape, any dtype) into this tensor; returns this. */
+    /**
+     * Copies {@code src} (broadcast to this shape, any dtype) into this tensor; returns this. As
+     * PyTorch's {@code copy_}, {@code src} may also be on the host when this tensor is on a device
+     * or the other way round (e.g. loading host weights into a device model): the device's
+     * backend moves the data. Two different accelerators are refused.
+     */
     public Tensor copyFrom_(Tensor src) {
         Shape.broadcast(src.shape, shape, "copy");
-        backend.copy(src.broadcastTo(shape, "copy"), this);
+        Backend via = backend;
+        if (!src.device().equals(device())) {
+            if (!src.device().equals(Device.CPU) && !device().equals(Device.CPU)) {
+                throw new IllegalArgumentException("copy: tensors are on different devices (" + src.device()
+                        + " and " + device() + "); copy through the host");
+            }
+            via = device().equals(Device.CPU) ? src.backend : backend; // the device side moves the bytes
+        }
+        via.copy(src.broadcastTo(shape, "copy"), this);
         return this;
     }
 
@@ -826,6 +839,7 @@ public final class Tensor implements AutoCloseable {
     /** Slices of this tensor along {@code axis} at int64 positions {@code index} (1-D). */
     public Tensor indexSelect(int axis, Tensor index) {
         int a = Shape.axis(axis, shape.length);
+        checkSameDevice(index, "indexSelect");
         checkIndex(index, "indexSelect");
         if (index.rank() != 1) {
             throw new IllegalArgumentException("indexSelect needs a 1-D index, got shape " + Shape.str(index.shape));
@@ -837,6 +851,7 @@ public final class Tensor implements AutoCloseable {
     /** torch.gather along {@code axis}: index has this rank, and no dimension larger except along axis. */
     public Tensor gather(int axis, Tensor index) {
         int a = Shape.axis(axis, shape.length);
+        checkSameDevice(index, "gather");
         checkIndex(index, "gather");
         checkScatterShapes(index.shape, null, a, "gather");
         checkIndexRange(index, shape[a], "gather");
@@ -846,6 +861,8 @@ public final class Tensor implements AutoCloseable {
     /** torch.scatter_add_ along {@code axis}, in place; returns this. */
     public Tensor scatterAdd_(int axis, Tensor index, Tensor src) {
         int a = Shape.axis(axis, shape.length);
+        checkSameDevice(index, "scatterAdd");
+        checkSameDevice(src, "scatterAdd");
         checkIndex(index, "scatterAdd");
         checkScatterShapes(index.shape, src.shape, a, "scatterAdd");
         checkIndexRange(index, shape[a], "scatterAdd");
@@ -857,6 +874,8 @@ public final class Tensor implements AutoCloseable {
     /** torch.index_add_ along {@code axis}, in place; returns this. */
     public Tensor indexAdd_(int axis, Tensor index, Tensor src) {
         int a = Shape.axis(axis, shape.length);
+        checkSameDevice(index, "indexAdd");
+        checkSameDevice(src, "indexAdd");
         checkIndex(index, "indexAdd");
         if (index.rank() != 1 || src.rank() != shape.length || src.shape[a] != index.shape[0]) {
             throw new IllegalArgumentException("indexAdd: src " + Shape.str(src.shape) + " and index "

@@ -59,9 +59,12 @@ public record TrainedModel(ModelSpec spec, Module network, TrainingRecipe recipe
         Checkpoint.write(file, network, spec, metadata, analytic == null ? Map.of() : analytic.tensors());
     }
 
-    /** A deep copy: a new network holding the same weights and buffers, and a copy of the head. */
+    /**
+     * A deep copy: a new network holding the same weights and buffers on the same device, and a
+     * copy of the head.
+     */
     public TrainedModel copy() {
-        Module twin = spec.build(new Philox(seed));
+        Module twin = spec.build(new Philox(seed)).to(network.device());
         twin.loadStateDict(network.stateDict());
         twin.train(network.isTraining());
         return new TrainedModel(spec, twin, recipe, seed, analytic == null ? null : analytic.copy());

@@ -41,6 +41,19 @@ final class Arguments {
         }
     }
 
+    /**
+     * Every non-null tensor of {@code others} lies on the input's device: the primitives run on
+     * the input's backend, which can read no other device's memory.
+     */
+    static void requireSameDevice(Tensor input, String op, Tensor... others) {
+        for (Tensor t : others) {
+            if (t != null && !t.device().equals(input.device())) {
+                throw new IllegalArgumentException(op + ": tensors are on different devices (" + input.device()
+                        + " and " + t.device() + ")");
+            }
+        }
+    }
+
     static Tensor valueOrNull(Variable v) {
         return v == null ? null : v.value();
     }

@@ -25,6 +25,8 @@ public final class BatchNorm extends Function {
                                  boolean training, double momentum, double eps) {
         Tensor xv = x.value();
         String op = "batchNorm";
+        Arguments.requireSameDevice(xv, op, Arguments.valueOrNull(weight), Arguments.valueOrNull(bias), runningMean,
+                runningVar);
         Arguments.requireFloating(xv, "input", op);
         if (xv.rank() < 2) {
             throw new IllegalArgumentException("batchNorm needs an input [N, C, ...], got shape " + Shape.str(xv.shape()));

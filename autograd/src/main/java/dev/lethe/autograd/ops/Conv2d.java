@@ -27,6 +27,7 @@ public final class Conv2d extends Function {
         Tensor xv = x.value();
         Tensor wv = w.value();
         String op = "conv2d";
+        Arguments.requireSameDevice(xv, op, wv, Arguments.valueOrNull(bias));
         Arguments.requireRank(xv, 4, "input", op);
         Arguments.requireRank(wv, 4, "weight", op);
         Arguments.requireFloating(xv, "input", op);

@@ -23,6 +23,7 @@ public final class CrossEntropy extends Function {
     public static Variable apply(Variable logits, Tensor targets, double labelSmoothing) {
         Tensor lv = logits.value();
         String op = "crossEntropy";
+        Arguments.requireSameDevice(lv, op, targets);
         Arguments.requireRank(lv, 2, "logits", op);
         Arguments.requireFloating(lv, "logits", op);
         if (targets.dtype() != DType.INT64 || targets.rank() != 1 || targets.size(0) != lv.size(0)) {

@@ -22,6 +22,7 @@ public final class LayerNorm extends Function {
     public static Variable apply(Variable x, int normDims, Variable weight, Variable bias, double eps) {
         Tensor xv = x.value();
         String op = "layerNorm";
+        Arguments.requireSameDevice(xv, op, Arguments.valueOrNull(weight), Arguments.valueOrNull(bias));
         Arguments.requireFloating(xv, "input", op);
         if (normDims < 1 || normDims > xv.rank()) {
             throw new IllegalArgumentException("layerNorm over the last " + normDims + " dimensions of shape "

@@ -5,6 +5,7 @@ import dev.lethe.nn.Linear;
 import dev.lethe.nn.ModelSpec;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
@@ -49,6 +50,7 @@ public final class Backbone implements AutoCloseable {
             }
             twin.loadStateDict(state);
         }
+        twin.to(network.device());
         twin.eval();
         return new Backbone(twin, width);
     }
@@ -73,11 +75,15 @@ public final class Backbone implements AutoCloseable {
         return features;
     }
 
-    /** φ(images) as float64 [n, features], in the current scope (evaluation mode, no gradients). */
+    /**
+     * φ(images) as float64 [n, features] on the host, in the current scope (evaluation mode, no
+     * gradients). The images (on any device) are run where the network is; the features come
+     * back to the host, where the analytic head's float64 ridge algebra runs.
+     */
     public Tensor features(Tensor images) {
         try (NoGrad g = NoGrad.enter(); MemoryScope scope = MemoryScope.open()) {
-            Tensor phi = twin.forward(images).value();
-            return scope.keep(phi.to(DType.FLOAT64));
+            Tensor phi = twin.forward(images.to(twin.device())).value();
+            return scope.keep(phi.to(DType.FLOAT64).to(Device.CPU));
         }
     }
 

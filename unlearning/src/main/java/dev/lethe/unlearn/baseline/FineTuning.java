@@ -8,6 +8,7 @@ import dev.lethe.nn.Dropout;
 import dev.lethe.nn.Module;
 import dev.lethe.optim.Optimizer;
 import dev.lethe.optim.Sgd;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Tensor;
@@ -143,7 +144,8 @@ public final class FineTuning {
             y[k] = labels[b.indices()[k]];
         }
         optimizer.zeroGrad();
-        Variable loss = model.forward(b.images()).crossEntropy(Tensor.of(y, y.length), 0.0);
+        Device device = model.device(); // the host batch and labels go where the model is; the step's scope frees them
+        Variable loss = model.forward(b.images().to(device)).crossEntropy(Tensor.of(y, y.length).to(device), 0.0);
         if (lossSign < 0) {
             loss = loss.neg();
         }

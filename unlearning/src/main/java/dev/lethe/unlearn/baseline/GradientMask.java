@@ -39,6 +39,9 @@ public final class GradientMask {
             Tensor m = masks.get(p.getKey());
             if (m == null) {
                 problems.add("no mask for parameter " + p.getKey());
+            } else if (!m.device().equals(p.getValue().value().device())) {
+                problems.add("the mask of " + p.getKey() + " is on " + m.device() + ", the parameter on "
+                        + p.getValue().value().device());
             } else if (!Arrays.equals(m.shape(), p.getValue().shape())) {
                 problems.add("the mask of " + p.getKey() + " has shape " + Shape.str(m.shape()) + ", the parameter "
                         + Shape.str(p.getValue().shape()));
@@ -83,7 +86,7 @@ public final class GradientMask {
                 value.copyFrom_(Tensor.where(m, value, original.get(p.getKey())));
                 Tensor momentum = state.get(i + ".momentum_buffer");
                 if (momentum != null) {
-                    momentum.copyFrom_(Tensor.where(m, momentum, Tensor.scalar(0, momentum.dtype())));
+                    momentum.copyFrom_(Tensor.where(m, momentum, momentum.fullLike(0.0)));
                 }
             }
             i++;

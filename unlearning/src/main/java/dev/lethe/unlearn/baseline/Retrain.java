@@ -46,7 +46,7 @@ public final class Retrain implements Unlearner {
         Dataset retain = request.retainData();
         long s = seed != null ? seed : original.seed();
         TrainingRecipe recipe = original.recipe();
-        Module network = recipe.train(original.spec(), retain, s, progress);
+        Module network = recipe.train(original.spec(), retain, s, original.network().device(), progress);
         Map<String, Object> statistics = new LinkedHashMap<>();
         statistics.put("epochs", recipe.epochs());
         statistics.put("lr", recipe.lr());

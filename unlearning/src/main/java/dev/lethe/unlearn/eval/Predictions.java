@@ -6,6 +6,7 @@ import dev.lethe.data.Batch;
 import dev.lethe.data.DataLoader;
 import dev.lethe.data.Dataset;
 import dev.lethe.nn.Module;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import java.util.Arrays;
 
@@ -42,12 +43,13 @@ public final class Predictions {
         double[] logProbabilities = null;
         int classes = -1;
         boolean wasTraining = classifier.isTraining();
+        Device device = classifier.device();
         classifier.eval();
         try (NoGrad g = NoGrad.enter(); DataLoader loader = new DataLoader(data, batchSize);
              DataLoader.Epoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 try (Batch b = epoch.next(); MemoryScope scope = MemoryScope.open()) {
-                    Variable out = classifier.forward(b.images());
+                    Variable out = classifier.forward(b.images().to(device));
                     int[] shape = out.shape();
                     if (shape.length != 2 || shape[0] != b.size()) {
                         throw new IllegalArgumentException("the classifier's output for a batch of " + b.size()

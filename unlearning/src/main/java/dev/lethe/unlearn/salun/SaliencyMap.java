@@ -6,6 +6,7 @@ import dev.lethe.data.DataLoader;
 import dev.lethe.data.Dataset;
 import dev.lethe.nn.Module;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.train.Progress;
@@ -51,11 +52,12 @@ public final class SaliencyMap {
         model.eval();
         long start = System.nanoTime();
         double lossSum = 0;
+        Device device = model.device();
         try (DataLoader loader = new DataLoader(forget, batchSize); DataLoader.Epoch epoch = loader.epoch(0)) {
             progress.begin("saliency", loader.batchesPerEpoch());
             while (epoch.hasNext()) {
                 try (Batch b = epoch.next(); MemoryScope scope = MemoryScope.open()) {
-                    Variable loss = model.forward(b.images()).crossEntropy(b.labels(), 0.0).neg();
+                    Variable loss = model.forward(b.images().to(device)).crossEntropy(b.labels().to(device), 0.0).neg();
                     double value = loss.item();
                     loss.backward(); // gradients accumulate: after the last batch, Σ_b ∇θ(−mean CE_b)
                     lossSum += value;
@@ -64,7 +66,8 @@ public final class SaliencyMap {
             }
             for (Map.Entry<String, Variable> p : params.entrySet()) {
                 Tensor g = p.getValue().grad();
-                saliency.put(p.getKey(), g == null ? Tensor.zeros(DType.FLOAT32, p.getValue().shape())
+                Tensor value = p.getValue().value();
+                saliency.put(p.getKey(), g == null ? Tensor.empty(value.backend(), DType.FLOAT32, value.shape()).fill_(0)
                         : g.abs().to(DType.FLOAT32));
             }
             progress.end(String.format(Locale.ROOT, "mean -CE %.4f over %d samples, %.1f s",

@@ -89,11 +89,21 @@ public final class SaliencyMask {
                     ones++;
                 }
             }
-            masks.put(e.getKey(), Tensor.of(m, e.getValue().shape()));
+            masks.put(e.getKey(), onDeviceOf(e.getValue(), Tensor.of(m, e.getValue().shape())));
             density.put(e.getKey(), n == 0 ? 0.0 : (double) ones / n);
             at += n;
         }
         return new SaliencyMask(masks, threshold, k, density);
+    }
+
+    /** {@code host} on {@code like}'s device (the model's, where the mask is applied); a moved host copy is freed. */
+    private static Tensor onDeviceOf(Tensor like, Tensor host) {
+        if (like.device().equals(host.device())) {
+            return host;
+        }
+        try (Tensor staged = host) {
+            return staged.to(like.device());
+        }
     }
 
     /** The 0/1 float32 mask of every parameter, by name, in parameter order (the live tensors). */

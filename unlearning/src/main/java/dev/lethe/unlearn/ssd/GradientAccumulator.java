@@ -48,8 +48,9 @@ final class GradientAccumulator {
         parameters.forEach((name, p) -> {
             names.add(name);
             this.parameters.add(p);
-            partials.add(Tensor.zeros(DType.FLOAT32, p.shape()).to(p.value().device()));
-            totals.add(Tensor.zeros(DType.FLOAT64, p.shape()).to(p.value().device()));
+            // on the parameter's device, where its gradients are
+            partials.add(Tensor.empty(p.value().backend(), DType.FLOAT32, p.shape()).fill_(0));
+            totals.add(Tensor.empty(p.value().backend(), DType.FLOAT64, p.shape()).fill_(0));
         });
     }
 
@@ -97,8 +98,8 @@ final class GradientAccumulator {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < totals.size(); i++) {
             Tensor sum = totals.get(i);
-            try (Tensor d = Tensor.scalar(divisor, DType.FLOAT64)) {
-                sum.div_(d.to(sum.device()));
+            try (Tensor d = sum.fullLike(divisor)) { // a float64 scalar on the sum's device
+                sum.div_(d);
             }
             out.put(names.get(i), sum.to(DType.FLOAT32));
         }

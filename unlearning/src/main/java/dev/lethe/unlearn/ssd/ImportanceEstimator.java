@@ -5,6 +5,7 @@ import dev.lethe.data.Batch;
 import dev.lethe.data.DataLoader;
 import dev.lethe.data.Dataset;
 import dev.lethe.nn.Module;
+import dev.lethe.tensor.Device;
 import dev.lethe.tensor.MemoryScope;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.UnaryOp;
@@ -185,10 +186,14 @@ public final class ImportanceEstimator {
         }
     }
 
-    /** Forward, the loss of the batch (its mean over the samples), backward; returns the loss. */
+    /**
+     * Forward, the loss of the batch (its mean over the samples), backward; returns the loss. The
+     * host batch is copied to the model's device (the caller's step scope frees the copies).
+     */
     private double backward(Module model, Tensor images, Tensor labels) {
-        Variable logits = model.forward(images);
-        Variable objective = loss == Loss.CE ? logits.crossEntropy(labels, 0.0)
+        Device device = model.device();
+        Variable logits = model.forward(images.to(device));
+        Variable objective = loss == Loss.CE ? logits.crossEntropy(labels.to(device), 0.0)
                 : logits.square().sum(1, false).mean();
         double value = objective.item();
         objective.backward();
