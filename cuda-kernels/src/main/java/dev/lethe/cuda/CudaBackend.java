@@ -73,6 +73,7 @@ public final class CudaBackend implements Backend, FusedUpdates {
     }
 
     /** Waits until all work queued on the device has finished. */
+    @Override
     public void synchronize() {
         ops().context.synchronize();
     }

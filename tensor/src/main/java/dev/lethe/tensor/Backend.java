@@ -26,6 +26,14 @@ public interface Backend {
     /** The device tensors of this backend live on. */
     Device device();
 
+    /**
+     * Waits until every operation queued on this backend has finished. A no-op where operations
+     * complete before they return (the CPU); an asynchronous device waits for its stream, which
+     * a timing needs before it reads the clock.
+     */
+    default void synchronize() {
+    }
+
     /** Allocates uninitialised storage of {@code bytes} bytes in the current scope. */
     Storage allocate(long bytes);
 
