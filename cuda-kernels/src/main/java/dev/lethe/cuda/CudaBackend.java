@@ -81,6 +81,8 @@ public final class CudaBackend implements Backend {
         final CublasGemm gemm = new CublasGemm(context);
         final HostTransfers transfers = new HostTransfers(context);
         final DeviceSoftmax softmax = new DeviceSoftmax(context);
+        final DevicePooling pooling = new DevicePooling(context);
+        final DeviceNormalization normalization = new DeviceNormalization(context);
 
         static final Ops INSTANCE = new Ops();
     }
@@ -219,53 +221,53 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
-        throw unsupported("maxPool2d");
+        return ops().pooling.maxPool2d(x, spec);
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
-        throw unsupported("maxPool2dBackward");
+        return ops().pooling.maxPool2dBackward(gradOut, indices, inputShape);
     }
 
     @Override
     public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
-        throw unsupported("avgPool2d");
+        return ops().pooling.avgPool2d(x, spec);
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
-        throw unsupported("avgPool2dBackward");
+        return ops().pooling.avgPool2dBackward(gradOut, inputShape, spec);
     }
 
     @Override
     public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
-        throw unsupported("adaptiveAvgPool2d");
+        return ops().pooling.adaptiveAvgPool2d(x, outH, outW);
     }
 
     @Override
     public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
-        throw unsupported("adaptiveAvgPool2dBackward");
+        return ops().pooling.adaptiveAvgPool2dBackward(gradOut, inputShape);
     }
 
     @Override
     public Normalized batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
                                 boolean training, double momentum, double eps) {
-        throw unsupported("batchNorm");
+        return ops().normalization.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps);
     }
 
     @Override
     public NormGrads batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Normalized forward, boolean training) {
-        throw unsupported("batchNormBackward");
+        return ops().normalization.batchNormBackward(gradOut, x, weight, forward, training);
     }
 
     @Override
     public Normalized layerNorm(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
-        throw unsupported("layerNorm");
+        return ops().normalization.layerNorm(x, normDims, weight, bias, eps);
     }
 
     @Override
     public NormGrads layerNormBackward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Normalized forward) {
-        throw unsupported("layerNormBackward");
+        return ops().normalization.layerNormBackward(gradOut, x, normDims, weight, forward);
     }
 
     @Override

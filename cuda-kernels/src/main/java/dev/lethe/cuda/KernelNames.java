@@ -23,6 +23,14 @@ final class KernelNames {
             names.add("softmax_backward_" + t);
             names.add("cross_entropy_" + t);
             names.add("cross_entropy_backward_" + t);
+            for (String k : new String[] {"max_pool2d_", "max_pool2d_backward_", "avg_pool2d_", "avg_pool2d_backward_",
+                    "adaptive_avg_pool2d_", "adaptive_avg_pool2d_backward_"}) {
+                names.add(k + t);
+            }
+            for (String k : new String[] {"batch_norm_stats_", "batch_norm_apply_", "batch_norm_backward_stats_",
+                    "batch_norm_backward_apply_", "layer_norm_", "layer_norm_backward_", "layer_norm_param_grads_"}) {
+                names.add(k + t);
+            }
         }
         String[] types = {"i32", "i64", "f32", "f64"};
         for (String s : types) {
