@@ -4,15 +4,7 @@
 // dtype first, and the _rn intrinsics keep the compiler from contracting a·b + c into one fused
 // multiply-add, which would round once where the composed update rounds twice.
 #include "lethe_kernels.cuh"
-
-__device__ __forceinline__ float mulRn(float a, float b) { return __fmul_rn(a, b); }
-__device__ __forceinline__ double mulRn(double a, double b) { return __dmul_rn(a, b); }
-__device__ __forceinline__ float addRn(float a, float b) { return __fadd_rn(a, b); }
-__device__ __forceinline__ double addRn(double a, double b) { return __dadd_rn(a, b); }
-__device__ __forceinline__ float divRn(float a, float b) { return __fdiv_rn(a, b); }
-__device__ __forceinline__ double divRn(double a, double b) { return __ddiv_rn(a, b); }
-__device__ __forceinline__ float sqrtRn(float a) { return __fsqrt_rn(a); }
-__device__ __forceinline__ double sqrtRn(double a) { return __dsqrt_rn(a); }
+#include "exact_arith.cuh"
 
 // SGD flags: bit 0 weight decay, bit 1 momentum, bit 2 Nesterov, bit 3 first step (buf ← d).
 //   d = g + wd·p;  buf = d (first) or μ·buf + d;  d = d + μ·buf (Nesterov) or buf;  p = p + (−lr)·d

@@ -21,15 +21,15 @@ import dev.lethe.tensor.UnaryOp;
  * {@link CudaAvailability}, so a CPU-only machine lists it as unavailable with the reason and
  * nothing else changes.
  *
- * <p>Implemented on the device so far: storage (the {@link CachingAllocator}), copies within the
- * device and to and from the host, fill, the elementwise unary/binary/where ops and sum/max/min
- * reductions in every dtype, argmax/argmin and the k-th largest value, matrix products (cuBLAS), convolutions and their
- * gradients (cuDNN), Cholesky and LU solves (cuSOLVER),
- * softmax and log-softmax with their backward, the fused cross-entropy with its backward, dropout
- * masks from the CPU's Philox stream, gather/index-select/scatter-add/index-add, and the fused
- * SGD, AdamW and SSD-dampening updates of {@link FusedUpdates}. Operations without a device
- * implementation yet throw {@link UnsupportedOperationException} naming the operation; a caller
- * never gets a silent fallback to the host.
+ * <p>Every primitive of the SPI runs on the device: storage (the {@link CachingAllocator}), copies
+ * within the device and to and from the host (pinned staging), fill, elementwise unary/binary/where
+ * ops and sum/max/min reductions in every dtype, argmax/argmin and the k-th largest value, matrix
+ * products (cuBLAS), convolutions and their gradients (cuDNN), Cholesky and LU solves
+ * (cuSOLVER), pooling, batch and layer normalisation, softmax, log-softmax and the fused
+ * cross-entropy with their backward, dropout masks from the CPU's Philox stream, and
+ * gather/index-select/scatter-add/index-add, on the project's own kernels. It also offers the
+ * fused SGD, AdamW and SSD-dampening updates of {@link FusedUpdates}. A caller never gets a
+ * silent fallback to the host.
  */
 public final class CudaBackend implements Backend, FusedUpdates {
     private static final Device DEVICE = new Device("cuda", 0);
@@ -92,6 +92,8 @@ public final class CudaBackend implements Backend, FusedUpdates {
         final DeviceUpdates updates = new DeviceUpdates(context);
         final CudnnConvolution conv = new CudnnConvolution(context);
         final CusolverDense solver = new CusolverDense(context);
+        final DevicePooling pooling = new DevicePooling(context);
+        final DeviceNormalization normalization = new DeviceNormalization(context);
 
         static final Ops INSTANCE = new Ops();
     }
@@ -100,10 +102,6 @@ public final class CudaBackend implements Backend, FusedUpdates {
     private static Ops ops() {
         CudaContext.get(); // checks availability first, so Ops is only ever initialised on a device
         return Ops.INSTANCE;
-    }
-
-    private static UnsupportedOperationException unsupported(String op) {
-        return new UnsupportedOperationException("the CUDA backend does not implement " + op + " yet");
     }
 
     @Override
@@ -230,53 +228,53 @@ public final class CudaBackend implements Backend, FusedUpdates {
 
     @Override
     public Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
-        throw unsupported("maxPool2d");
+        return ops().pooling.maxPool2d(x, spec);
     }
 
     @Override
     public Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
-        throw unsupported("maxPool2dBackward");
+        return ops().pooling.maxPool2dBackward(gradOut, indices, inputShape);
     }
 
     @Override
     public Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
-        throw unsupported("avgPool2d");
+        return ops().pooling.avgPool2d(x, spec);
     }
 
     @Override
     public Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
-        throw unsupported("avgPool2dBackward");
+        return ops().pooling.avgPool2dBackward(gradOut, inputShape, spec);
     }
 
     @Override
     public Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
-        throw unsupported("adaptiveAvgPool2d");
+        return ops().pooling.adaptiveAvgPool2d(x, outH, outW);
     }
 
     @Override
     public Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
-        throw unsupported("adaptiveAvgPool2dBackward");
+        return ops().pooling.adaptiveAvgPool2dBackward(gradOut, inputShape);
     }
 
     @Override
     public Normalized batchNorm(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
                                 boolean training, double momentum, double eps) {
-        throw unsupported("batchNorm");
+        return ops().normalization.batchNorm(x, weight, bias, runningMean, runningVar, training, momentum, eps);
     }
 
     @Override
     public NormGrads batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Normalized forward, boolean training) {
-        throw unsupported("batchNormBackward");
+        return ops().normalization.batchNormBackward(gradOut, x, weight, forward, training);
     }
 
     @Override
     public Normalized layerNorm(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
-        throw unsupported("layerNorm");
+        return ops().normalization.layerNorm(x, normDims, weight, bias, eps);
     }
 
     @Override
     public NormGrads layerNormBackward(Tensor gradOut, Tensor x, int normDims, Tensor weight, Normalized forward) {
-        throw unsupported("layerNormBackward");
+        return ops().normalization.layerNormBackward(gradOut, x, normDims, weight, forward);
     }
 
     @Override

@@ -26,7 +26,11 @@ final class KernelNames {
         }
         for (String t : new String[] {"f32", "f64"}) {
             for (String kernel : new String[] {"softmax_", "softmax_backward_", "cross_entropy_",
-                    "cross_entropy_backward_", "dropout_mask_", "sgd_step_", "adamw_step_", "ssd_dampen_"}) {
+                    "cross_entropy_backward_", "dropout_mask_", "sgd_step_", "adamw_step_", "ssd_dampen_",
+                    "max_pool2d_", "max_pool2d_backward_", "avg_pool2d_", "avg_pool2d_backward_",
+                    "adaptive_avg_pool2d_", "adaptive_avg_pool2d_backward_", "batch_norm_stats_", "batch_norm_apply_",
+                    "batch_norm_backward_stats_", "batch_norm_backward_apply_", "layer_norm_", "layer_norm_backward_",
+                    "layer_norm_param_grads_"}) {
                 names.add(kernel + t);
             }
         }

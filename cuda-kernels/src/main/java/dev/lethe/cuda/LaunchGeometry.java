@@ -64,6 +64,27 @@ record LaunchGeometry(int gridX, int blockX, int sharedBytes) {
         return new LaunchGeometry(grid, block, block * Double.BYTES);
     }
 
+    /** Adjacent columns one block of {@link #columnTiles} sums, one per lane of a warp. */
+    static final int COLUMN_TILE = 32;
+
+    /**
+     * For sums down each of {@code cols} columns of a row-major matrix: a block takes
+     * {@link #COLUMN_TILE} adjacent columns (so a warp reads a row's run coalesced) and its 8 warps
+     * split the rows, with two doubles of shared memory per thread for combining the warps' partial
+     * sums in a fixed order. Grid-stride over tiles, capped like {@link #elementwise}; null when
+     * there are no columns.
+     */
+    static LaunchGeometry columnTiles(long cols, int multiprocessors) {
+        checkCounts(cols, multiprocessors, "columns");
+        if (cols == 0) {
+            return null;
+        }
+        long tiles = (cols + COLUMN_TILE - 1) / COLUMN_TILE;
+        long cap = (long) multiprocessors * BLOCKS_PER_SM;
+        return new LaunchGeometry((int) Math.min(Math.min(tiles, cap), MAX_GRID_X), ELEMENTWISE_BLOCK,
+                2 * ELEMENTWISE_BLOCK * Double.BYTES);
+    }
+
     private static void checkCounts(long n, int multiprocessors, String what) {
         if (n < 0) {
             throw new IllegalArgumentException("cannot launch over " + n + " " + what);

@@ -57,13 +57,6 @@ class CudaBackendAvailabilityTest {
     }
 
     @Test
-    void unimplementedOperationsNameThemselves() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
-                () -> new CudaBackend().maxPool2d(null, null));
-        assertTrue(e.getMessage().contains("maxPool2d"), e.getMessage());
-    }
-
-    @Test
     void aMissingDriverLibraryIsNamedWithoutJavaCppsCachePath() {
         UnsatisfiedLinkError inner = new UnsatisfiedLinkError("/root/.javacpp/cache/cuda.jar/org/bytedeco/cuda/"
                 + "linux-x86_64/libjnicudart.so: libcuda.so.1: cannot open shared object file: No such file or directory");

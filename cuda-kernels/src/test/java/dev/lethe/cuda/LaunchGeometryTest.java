@@ -28,6 +28,17 @@ class LaunchGeometryTest {
     }
 
     @Test
+    void columnTilesTake32ColumnsPerBlockOf8WarpsWithTwoDoublesPerThread() {
+        assertEquals(new LaunchGeometry(1, 256, 4096), LaunchGeometry.columnTiles(1, 132));
+        assertEquals(new LaunchGeometry(1, 256, 4096), LaunchGeometry.columnTiles(32, 132));
+        assertEquals(new LaunchGeometry(2, 256, 4096), LaunchGeometry.columnTiles(33, 132));
+        assertEquals(new LaunchGeometry(24, 256, 4096), LaunchGeometry.columnTiles(768, 132));
+        assertEquals(132 * 8, LaunchGeometry.columnTiles(1L << 30, 132).gridX(), "capped like elementwise");
+        assertNull(LaunchGeometry.columnTiles(0, 132));
+        assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.columnTiles(-1, 132));
+    }
+
+    @Test
     void badCountsAndGeometriesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.elementwise(-1, 1));
         assertThrows(IllegalArgumentException.class, () -> LaunchGeometry.elementwise(10, 0));
