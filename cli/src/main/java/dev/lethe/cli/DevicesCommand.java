@@ -76,6 +76,8 @@ final class DevicesCommand extends LetheCommand {
             device.put("blas", openblas.OPENBLAS_VERSION.strip());
             device.put("blas_threads", openblas.blas_get_num_threads());
             device.put("convolutions", CpuBackend.convolutionLibrary());
+        } else {
+            device.putAll(b.details());
         }
         return entry(b.name(), true, "", List.of(device));
     }
@@ -104,6 +106,11 @@ final class DevicesCommand extends LetheCommand {
                         dev.get("processors"), dev.get("blas"), dev.get("blas_threads"), dev.get("convolutions"),
                         bytes(dev.get("memory_bytes")),
                         bytes(dev.get("java_heap_max_bytes")), bytes(dev.get("off_heap_max_bytes")))
+                        : dev.containsKey("gpu") ? String.format(Locale.ROOT,
+                        "%s: %s (compute %s, %s SMs), memory %s (%s free), driver CUDA %s, runtime CUDA %s, cuDNN %s",
+                        dev.get("name"), dev.get("gpu"), dev.get("compute_capability"), dev.get("multiprocessors"),
+                        bytes(dev.get("memory_bytes")), bytes(dev.get("memory_free_bytes")), dev.get("driver_cuda"),
+                        dev.get("runtime_cuda"), dev.get("cudnn"))
                         : String.valueOf(dev.get("name"));
             }
             out.printf(Locale.ROOT, "%-8s %-11s %s%n", b.get("name"), available ? "yes" : "no", details);

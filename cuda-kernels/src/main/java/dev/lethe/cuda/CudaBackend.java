@@ -14,6 +14,8 @@ import dev.lethe.tensor.ReduceOp;
 import dev.lethe.tensor.Storage;
 import dev.lethe.tensor.Tensor;
 import dev.lethe.tensor.UnaryOp;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The CUDA backend ({@code cuda:0}), found through {@link java.util.ServiceLoader}. Creating it
@@ -65,6 +67,32 @@ public final class CudaBackend implements Backend, FusedUpdates {
             throw new IllegalStateException("backend cuda is unavailable: " + outcome.reason());
         }
         return outcome.device();
+    }
+
+    /**
+     * The GPU (model, compute capability, multiprocessors, driver), its memory (total and free),
+     * the CUDA runtime and cuDNN versions (cuDNN's load failure, if it fails, in its place), and
+     * the allocator's bookkeeping; fails with the reason when CUDA is unavailable.
+     */
+    @Override
+    public Map<String, Object> details() {
+        CudaDeviceInfo info = deviceInfo();
+        Ops o = ops();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("gpu", info.name());
+        d.put("compute_capability", info.major() + "." + info.minor());
+        d.put("multiprocessors", info.multiprocessors());
+        d.put("driver_cuda", info.driverVersion() / 1000 + "." + info.driverVersion() % 1000 / 10);
+        long[] memory = o.context.memoryInfo();
+        d.put("memory_bytes", memory[1]);
+        d.put("memory_free_bytes", memory[0]);
+        d.put("runtime_cuda", o.context.runtimeVersion());
+        d.put("cudnn", CudnnConvolution.version());
+        AllocatorStats a = allocatorStats();
+        d.put("allocator_in_use_bytes", a.inUseBytes());
+        d.put("allocator_cached_bytes", a.cachedBytes());
+        d.put("allocator_peak_bytes", a.peakInUseBytes());
+        return d;
     }
 
     /** The allocator's bookkeeping: bytes in use, cached, peak. */

@@ -6,6 +6,8 @@ import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
 import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerPointer;
 
@@ -83,6 +85,23 @@ final class CudaContext {
     }
 
     /** Waits for all queued work; a fault of an earlier asynchronous launch surfaces here. */
+    /** {free, total} bytes of the device's memory (cuMemGetInfo). */
+    long[] memoryInfo() {
+        makeCurrent();
+        try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
+            CudaDriver.check(cudart.cuMemGetInfo(free, total), "cuMemGetInfo");
+            return new long[] {free.get(), total.get()};
+        }
+    }
+
+    /** The CUDA runtime's version, as "13.0". */
+    String runtimeVersion() {
+        try (IntPointer v = new IntPointer(1)) {
+            CudaDriver.check(cudart.cudaRuntimeGetVersion(v), "cudaRuntimeGetVersion");
+            return v.get() / 1000 + "." + v.get() % 1000 / 10;
+        }
+    }
+
     void synchronize() {
         CudaDriver.check(cudart.cuStreamSynchronize(stream), "cuStreamSynchronize");
     }

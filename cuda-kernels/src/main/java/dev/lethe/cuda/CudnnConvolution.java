@@ -51,6 +51,16 @@ final class CudnnConvolution {
         this.context = context;
     }
 
+    /** cuDNN's version as "9.10.2", or why it could not be loaded. */
+    static String version() {
+        try {
+            long v = cudnn.cudnnGetVersion(); // major·10000 + minor·100 + patch since cuDNN 9
+            return v / 10000 + "." + v % 10000 / 100 + "." + v % 100;
+        } catch (LinkageError e) {
+            return "unavailable: " + e.getMessage();
+        }
+    }
+
     /** The algorithm cache (tests read its hit and miss counts). */
     ConvAlgorithmCache algorithms() {
         return algorithms;

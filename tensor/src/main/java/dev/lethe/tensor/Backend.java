@@ -27,6 +27,16 @@ public interface Backend {
     Device device();
 
     /**
+     * What this backend can say of its device beyond its name, for {@code lethe devices} and
+     * reports: e.g. the GPU's model, memory, library versions and its allocator's bookkeeping
+     * (bytes in use, cached, peak). Keys are snake_case; values are numbers or strings. Empty by
+     * default.
+     */
+    default java.util.Map<String, Object> details() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Waits until every operation queued on this backend has finished. A no-op where operations
      * complete before they return (the CPU); an asynchronous device waits for its stream, which
      * a timing needs before it reads the clock.
