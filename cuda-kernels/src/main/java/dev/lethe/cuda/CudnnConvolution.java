@@ -69,10 +69,10 @@ final class CudnnConvolution {
     /** y [N, O, OH, OW] = x [N, C, H, W] ⋆ w [O, C, kh, kw] + bias [O] (bias may be null). */
     synchronized Tensor forward(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec) {
         String op = ConvPlanKey.Direction.FORWARD.op;
-        DeviceArgs.requireOnDevice(x, "input", op);
-        DeviceArgs.requireOnDevice(w, "weight", op);
+        OperandChecks.requireOnDevice(x, "input", op);
+        OperandChecks.requireOnDevice(w, "weight", op);
         if (bias != null) {
-            DeviceArgs.requireOnDevice(bias, "bias", op);
+            OperandChecks.requireOnDevice(bias, "bias", op);
         }
         ConvPlanKey key = ConvPlanKey.forward(x.dtype(), x.shape(), w.dtype(), w.shape(),
                 bias == null ? null : bias.dtype(), bias == null ? null : bias.shape(), spec);
@@ -113,8 +113,8 @@ final class CudnnConvolution {
     /** dx [N, C, H, W] = the transposed convolution of gradOut [N, O, OH, OW] with w. */
     synchronized Tensor backwardData(Tensor gradOut, Tensor w, int[] inputShape, Conv2dSpec spec) {
         String op = ConvPlanKey.Direction.BACKWARD_DATA.op;
-        DeviceArgs.requireOnDevice(gradOut, "gradOut", op);
-        DeviceArgs.requireOnDevice(w, "weight", op);
+        OperandChecks.requireOnDevice(gradOut, "gradOut", op);
+        OperandChecks.requireOnDevice(w, "weight", op);
         ConvPlanKey key = ConvPlanKey.backwardData(gradOut.dtype(), gradOut.shape(), w.dtype(), w.shape(), inputShape, spec);
         Tensor dx = Tensor.empty(gradOut.backend(), key.dtype(), key.inputShape());
         if (dx.numel() == 0) {
@@ -145,8 +145,8 @@ final class CudnnConvolution {
     /** dw [O, C, kh, kw] = Σ over samples and positions of gradOut ⊗ the input windows. */
     synchronized Tensor backwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Conv2dSpec spec) {
         String op = ConvPlanKey.Direction.BACKWARD_WEIGHT.op;
-        DeviceArgs.requireOnDevice(gradOut, "gradOut", op);
-        DeviceArgs.requireOnDevice(x, "input", op);
+        OperandChecks.requireOnDevice(gradOut, "gradOut", op);
+        OperandChecks.requireOnDevice(x, "input", op);
         ConvPlanKey key = ConvPlanKey.backwardWeight(gradOut.dtype(), gradOut.shape(), x.dtype(), x.shape(), weightShape,
                 spec);
         Tensor dw = Tensor.empty(x.backend(), key.dtype(), key.weightShape());

@@ -30,7 +30,7 @@ final class CusolverDense {
     /** L with A = L·Lᵀ, zeros above the diagonal. */
     synchronized Tensor cholesky(Tensor a) {
         String op = "cholesky";
-        DeviceArgs.requireOnDevice(a, "matrix", op);
+        OperandChecks.requireOnDevice(a, "matrix", op);
         int n = SolverLayout.squareSize(a.dtype(), a.shape(), "matrix", op);
         if (n == 0) {
             return a.copy();
@@ -62,8 +62,8 @@ final class CusolverDense {
     /** X with A·X = B given the lower Cholesky factor L of A. */
     synchronized Tensor choleskySolve(Tensor l, Tensor b) {
         String op = "choleskySolve";
-        DeviceArgs.requireOnDevice(l, "factor", op);
-        DeviceArgs.requireOnDevice(b, "right-hand side", op);
+        OperandChecks.requireOnDevice(l, "factor", op);
+        OperandChecks.requireOnDevice(b, "right-hand side", op);
         int n = SolverLayout.squareSize(l.dtype(), l.shape(), "factor", op);
         int k = SolverLayout.rhsColumns(b.dtype(), b.shape(), n, op);
         if (n == 0 || k == 0) {
@@ -92,8 +92,8 @@ final class CusolverDense {
     /** X with A·X = B by LU factorisation with partial pivoting. */
     synchronized Tensor luSolve(Tensor a, Tensor b) {
         String op = "luSolve";
-        DeviceArgs.requireOnDevice(a, "matrix", op);
-        DeviceArgs.requireOnDevice(b, "right-hand side", op);
+        OperandChecks.requireOnDevice(a, "matrix", op);
+        OperandChecks.requireOnDevice(b, "right-hand side", op);
         int n = SolverLayout.squareSize(a.dtype(), a.shape(), "matrix", op);
         int k = SolverLayout.rhsColumns(b.dtype(), b.shape(), n, op);
         if (n == 0 || k == 0) {

@@ -6,9 +6,9 @@ import dev.lethe.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The operand checks the pooling and normalisation ops share, made before any launch, with the
- * messages of the CPU backend's checks (op name, operand, what was expected and what came), so
- * both backends fail alike on the same bad call. Shapes and dtypes are checked apart from where a
+ * The operand checks the device ops share (pooling, normalisation, cuDNN, cuSOLVER), made before
+ * any launch or library call, with the messages of the CPU backend's checks (op name, operand,
+ * what was expected and what came), so both backends fail alike on the same bad call. Shapes and dtypes are checked apart from where a
  * tensor lives ({@link #requireOnDevice}), so they hold for any tensor.
  */
 final class OperandChecks {
