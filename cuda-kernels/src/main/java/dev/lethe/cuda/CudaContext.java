@@ -28,7 +28,7 @@ final class CudaContext {
     private final CUctx_st context = new CUctx_st();
     private final CUstream_st stream = new CUstream_st();
     private final CUmod_st module = new CUmod_st();
-    private final ConcurrentHashMap<String, CUfunc_st> functions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Kernel> functions = new ConcurrentHashMap<>();
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private final CachingAllocator allocator;
 
@@ -114,7 +114,11 @@ final class CudaContext {
         if (g == null) {
             return;
         }
-        CUfunc_st f = function(name);
+        Kernel kernel = function(name);
+        if (kernel.signature != null) {
+            kernel.signature.check(name, args);
+        }
+        CUfunc_st f = kernel.function;
         byte[] values = args.bytes();
         int[] offsets = args.offsets();
         try (BytePointer buffer = new BytePointer(Math.max(values.length, 8));
@@ -131,11 +135,38 @@ final class CudaContext {
         }
     }
 
-    private CUfunc_st function(String name) {
+    /** A kernel of the module and its parameter list (null where the driver cannot report it). */
+    private record Kernel(CUfunc_st function, KernelSignature signature) {
+    }
+
+    private Kernel function(String name) {
         return functions.computeIfAbsent(name, n -> {
             CUfunc_st f = new CUfunc_st();
             CudaDriver.check(cudart.cuModuleGetFunction(f, module, n), "cuModuleGetFunction(" + n + ")");
-            return f;
+            return new Kernel(f, signature(f));
         });
+    }
+
+    /**
+     * The parameters' offsets and sizes from {@code cuFuncGetParamInfo}, asked index by index
+     * until the driver answers that there is no such parameter; null when the driver does not
+     * offer the query (launches then go unchecked, as before CUDA 12.4).
+     */
+    private static KernelSignature signature(CUfunc_st f) {
+        java.util.List<long[]> params = new java.util.ArrayList<>();
+        try (SizeTPointer offset = new SizeTPointer(1); SizeTPointer size = new SizeTPointer(1)) {
+            for (int i = 0; ; i++) {
+                int result = cudart.cuFuncGetParamInfo(f, i, offset, size);
+                if (result == cudart.CUDA_ERROR_INVALID_VALUE) {
+                    break; // past the last parameter
+                }
+                if (result != cudart.CUDA_SUCCESS) {
+                    return null; // CUDA_ERROR_NOT_SUPPORTED and the like: no check rather than a false alarm
+                }
+                params.add(new long[] {offset.get(), size.get()});
+            }
+        }
+        return new KernelSignature(params.stream().mapToLong(p -> p[0]).toArray(),
+                params.stream().mapToLong(p -> p[1]).toArray());
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 final class KernelArgs {
     private ByteBuffer buffer = ByteBuffer.allocate(512).order(ByteOrder.nativeOrder());
     private final List<Integer> offsets = new ArrayList<>();
+    private final List<Integer> sizes = new ArrayList<>();
 
     /** A C {@code int}. */
     KernelArgs i32(int v) {
@@ -66,6 +67,11 @@ final class KernelArgs {
         return offsets.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Byte size of each parameter. */
+    int[] sizes() {
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** The packed values, up to the end of the last one. */
     byte[] bytes() {
         int end = offsets.isEmpty() ? 0 : buffer.position();
@@ -87,6 +93,7 @@ final class KernelArgs {
             buffer = bigger;
         }
         offsets.add(at);
+        sizes.add(size);
         buffer.position(at + size);
         return at;
     }
