@@ -75,33 +75,9 @@ record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w,
         if (spec == null) {
             throw new IllegalArgumentException(op + ": convolution spec must not be null");
         }
-        if (x == null || x.length != 4) {
-            throw new IllegalArgumentException(op + ": input must be [N, C, H, W], got " + str(x));
-        }
-        if (w == null || w.length != 4) {
-            throw new IllegalArgumentException(op + ": weight must be [O, C, kh, kw], got " + str(w));
-        }
-        for (int s : x) {
-            if (s < 0) {
-                throw new IllegalArgumentException(op + ": negative size in input shape " + str(x));
-            }
-        }
-        if (w[0] < 0 || w[1] < 1 || w[2] < 1 || w[3] < 1) {
-            throw new IllegalArgumentException(op + ": weight shape " + str(w) + " needs C, kh, kw >= 1");
-        }
-        if (w[1] != x[1]) {
-            // Conv2dSpec has no groups, so, as on the CPU, the weight spans all input channels.
-            throw new IllegalArgumentException(op + ": weight " + str(w) + " expects " + w[1]
-                    + " input channels, the input " + str(x) + " has " + x[1] + " (groups are not supported)");
-        }
-        long effH = (long) spec.dilationH() * (w[2] - 1) + 1;
-        long effW = (long) spec.dilationW() * (w[3] - 1) + 1;
+        spec.checkShapes(x, w, op); // the CPU's rule and messages; Conv2dSpec has no groups
         long paddedH = x[2] + 2L * spec.padH();
         long paddedW = x[3] + 2L * spec.padW();
-        if (effH > paddedH || effW > paddedW) {
-            throw new IllegalArgumentException(op + ": the (dilated) kernel " + effH + "x" + effW
-                    + " is larger than the padded input " + paddedH + "x" + paddedW + " of input " + str(x));
-        }
         if (paddedH > Integer.MAX_VALUE || paddedW > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(op + ": padded input " + paddedH + "x" + paddedW + " is too large");
         }

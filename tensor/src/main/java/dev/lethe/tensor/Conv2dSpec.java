@@ -33,4 +33,39 @@ public record Conv2dSpec(int strideH, int strideW, int padH, int padW, int dilat
     public int outW(int w, int kw) {
         return (w + 2 * padW - dilationW * (kw - 1) - 1) / strideW + 1;
     }
+
+    /**
+     * Fails, naming {@code op}, unless input shape {@code x} [N, C, H, W] and weight shape
+     * {@code w} [O, C, kh, kw] fit this convolution: ranks, non-negative sizes, a kernel of at
+     * least 1×1 over the input's channel count (no groups), and a (dilated) kernel no larger
+     * than the padded input. Every backend checks with this one rule, so all fail alike.
+     */
+    public void checkShapes(int[] x, int[] w, String op) {
+        if (x == null || x.length != 4) {
+            throw new IllegalArgumentException(op + ": input must be [N, C, H, W], got " + Shape.str(x));
+        }
+        if (w == null || w.length != 4) {
+            throw new IllegalArgumentException(op + ": weight must be [O, C, kh, kw], got " + Shape.str(w));
+        }
+        for (int d : x) {
+            if (d < 0) {
+                throw new IllegalArgumentException(op + ": negative size in input shape " + Shape.str(x));
+            }
+        }
+        if (w[0] < 0 || w[1] < 1 || w[2] < 1 || w[3] < 1) {
+            throw new IllegalArgumentException(op + ": weight shape " + Shape.str(w) + " needs C, kh, kw >= 1");
+        }
+        if (w[1] != x[1]) {
+            throw new IllegalArgumentException(op + ": weight " + Shape.str(w) + " expects " + w[1]
+                    + " input channels, the input " + Shape.str(x) + " has " + x[1] + " (groups are not supported)");
+        }
+        long effH = (long) dilationH * (w[2] - 1) + 1;
+        long effW = (long) dilationW * (w[3] - 1) + 1;
+        long paddedH = x[2] + 2L * padH;
+        long paddedW = x[3] + 2L * padW;
+        if (effH > paddedH || effW > paddedW) {
+            throw new IllegalArgumentException(op + ": the (dilated) kernel " + effH + "x" + effW
+                    + " is larger than the padded input " + paddedH + "x" + paddedW + " of input " + Shape.str(x));
+        }
+    }
 }

@@ -24,31 +24,7 @@ record ConvGeometry(int n, int c, int h, int w, int o, int kh, int kw, Conv2dSpe
         if (spec == null) {
             throw new IllegalArgumentException(op + ": convolution spec must not be null");
         }
-        if (x == null || x.length != 4) {
-            throw new IllegalArgumentException(op + ": input must be [N, C, H, W], got " + str(x));
-        }
-        if (w == null || w.length != 4) {
-            throw new IllegalArgumentException(op + ": weight must be [O, C, kh, kw], got " + str(w));
-        }
-        for (int d : x) {
-            if (d < 0) {
-                throw new IllegalArgumentException(op + ": negative size in input shape " + str(x));
-            }
-        }
-        if (w[0] < 0 || w[1] < 1 || w[2] < 1 || w[3] < 1) {
-            throw new IllegalArgumentException(op + ": weight shape " + str(w) + " needs C, kh, kw >= 1");
-        }
-        if (w[1] != x[1]) {
-            throw new IllegalArgumentException(op + ": weight " + str(w) + " expects " + w[1]
-                    + " input channels, the input " + str(x) + " has " + x[1] + " (groups are not supported)");
-        }
-        long effH = (long) spec.dilationH() * (w[2] - 1) + 1;
-        long effW = (long) spec.dilationW() * (w[3] - 1) + 1;
-        if (effH > x[2] + 2L * spec.padH() || effW > x[3] + 2L * spec.padW()) {
-            throw new IllegalArgumentException(op + ": the (dilated) kernel " + effH + "x" + effW
-                    + " is larger than the padded input " + (x[2] + 2L * spec.padH()) + "x" + (x[3] + 2L * spec.padW())
-                    + " of input " + str(x));
-        }
+        spec.checkShapes(x, w, op);
         ConvGeometry g = new ConvGeometry(x[0], x[1], x[2], x[3], w[0], w[2], w[3], spec,
                 spec.outH(x[2], w[2]), spec.outW(x[3], w[3]));
         if ((long) g.ckk() * g.ohow() > Integer.MAX_VALUE / 2 || (long) (x[2] + 2L * spec.padH()) * (x[3] + 2L * spec.padW())
