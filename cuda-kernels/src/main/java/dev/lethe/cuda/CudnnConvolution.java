@@ -175,64 +175,78 @@ final class CudnnConvolution {
         }
     }
 
+    // The three directions differ only in their cuDNN calls and perf-struct types (which share no
+    // Java interface); choose() is the rest, once.
+
     private ConvAlgorithm chooseForward(cudnnContext h, Descriptors d, ConvPlanKey key) {
         int count = cudnn.CUDNN_CONVOLUTION_FWD_ALGO_COUNT;
-        try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(count);
-             IntPointer returned = new IntPointer(1);
-             SizeTPointer size = new SizeTPointer(1)) {
-            check(cudnn.cudnnGetConvolutionForwardAlgorithm_v7(h, d.x, d.w, d.conv, d.y, count, returned, perf),
-                    "cudnnGetConvolutionForwardAlgorithm_v7");
-            List<ConvAlgorithm.Candidate> ranked = new ArrayList<>();
-            for (int i = 0; i < returned.get(); i++) {
-                perf.position(i);
-                ranked.add(new ConvAlgorithm.Candidate(perf.algo(), perf.status(), perf.memory(), perf.mathType()));
-            }
-            perf.position(0);
-            ConvAlgorithm.Candidate c = pick(ranked, d.mathType, key);
-            check(cudnn.cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.w, d.conv, d.y, c.algo(), size),
-                    "cudnnGetConvolutionForwardWorkspaceSize");
-            return new ConvAlgorithm(c.algo(), size.get(), d.mathType);
+        try (cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(count)) {
+            return choose(d, key, "cudnnGetConvolutionForwardAlgorithm_v7",
+                    returned -> cudnn.cudnnGetConvolutionForwardAlgorithm_v7(h, d.x, d.w, d.conv, d.y, count, returned, perf),
+                    i -> {
+                        cudnnConvolutionFwdAlgoPerf_t p = perf.getPointer(i);
+                        return new ConvAlgorithm.Candidate(p.algo(), p.status(), p.memory(), p.mathType());
+                    },
+                    "cudnnGetConvolutionForwardWorkspaceSize",
+                    (algo, size) -> cudnn.cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.w, d.conv, d.y, algo, size));
         }
     }
 
     private ConvAlgorithm chooseBackwardData(cudnnContext h, Descriptors d, ConvPlanKey key) {
         int count = cudnn.CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT;
-        try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(count);
-             IntPointer returned = new IntPointer(1);
-             SizeTPointer size = new SizeTPointer(1)) {
-            check(cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w, d.y, d.conv, d.x, count, returned, perf),
-                    "cudnnGetConvolutionBackwardDataAlgorithm_v7");
-            List<ConvAlgorithm.Candidate> ranked = new ArrayList<>();
-            for (int i = 0; i < returned.get(); i++) {
-                perf.position(i);
-                ranked.add(new ConvAlgorithm.Candidate(perf.algo(), perf.status(), perf.memory(), perf.mathType()));
-            }
-            perf.position(0);
-            ConvAlgorithm.Candidate c = pick(ranked, d.mathType, key);
-            check(cudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w, d.y, d.conv, d.x, c.algo(), size),
-                    "cudnnGetConvolutionBackwardDataWorkspaceSize");
-            return new ConvAlgorithm(c.algo(), size.get(), d.mathType);
+        try (cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(count)) {
+            return choose(d, key, "cudnnGetConvolutionBackwardDataAlgorithm_v7",
+                    returned -> cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w, d.y, d.conv, d.x, count, returned,
+                            perf),
+                    i -> {
+                        cudnnConvolutionBwdDataAlgoPerf_t p = perf.getPointer(i);
+                        return new ConvAlgorithm.Candidate(p.algo(), p.status(), p.memory(), p.mathType());
+                    },
+                    "cudnnGetConvolutionBackwardDataWorkspaceSize",
+                    (algo, size) -> cudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w, d.y, d.conv, d.x, algo, size));
         }
     }
 
     private ConvAlgorithm chooseBackwardWeight(cudnnContext h, Descriptors d, ConvPlanKey key) {
         int count = cudnn.CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT;
-        try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(count);
-             IntPointer returned = new IntPointer(1);
-             SizeTPointer size = new SizeTPointer(1)) {
-            check(cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x, d.y, d.conv, d.w, count, returned, perf),
-                    "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
+        try (cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(count)) {
+            return choose(d, key, "cudnnGetConvolutionBackwardFilterAlgorithm_v7",
+                    returned -> cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x, d.y, d.conv, d.w, count,
+                            returned, perf),
+                    i -> {
+                        cudnnConvolutionBwdFilterAlgoPerf_t p = perf.getPointer(i);
+                        return new ConvAlgorithm.Candidate(p.algo(), p.status(), p.memory(), p.mathType());
+                    },
+                    "cudnnGetConvolutionBackwardFilterWorkspaceSize",
+                    (algo, size) -> cudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.w, algo,
+                            size));
+        }
+    }
+
+    /**
+     * Ranks the algorithms with cuDNN's heuristics ({@code rank} fills the perf array and the
+     * count returned), picks one ({@link ConvAlgorithm#pick}) and asks its workspace size.
+     */
+    private static ConvAlgorithm choose(Descriptors d, ConvPlanKey key, String rankCall,
+                                        java.util.function.ToIntFunction<IntPointer> rank,
+                                        java.util.function.IntFunction<ConvAlgorithm.Candidate> candidate,
+                                        String workspaceCall, WorkspaceQuery workspace) {
+        try (IntPointer returned = new IntPointer(1); SizeTPointer size = new SizeTPointer(1)) {
+            check(rank.applyAsInt(returned), rankCall);
             List<ConvAlgorithm.Candidate> ranked = new ArrayList<>();
             for (int i = 0; i < returned.get(); i++) {
-                perf.position(i);
-                ranked.add(new ConvAlgorithm.Candidate(perf.algo(), perf.status(), perf.memory(), perf.mathType()));
+                ranked.add(candidate.apply(i));
             }
-            perf.position(0);
             ConvAlgorithm.Candidate c = pick(ranked, d.mathType, key);
-            check(cudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.w, c.algo(), size),
-                    "cudnnGetConvolutionBackwardFilterWorkspaceSize");
+            check(workspace.bytes(c.algo(), size), workspaceCall);
             return new ConvAlgorithm(c.algo(), size.get(), d.mathType);
         }
+    }
+
+    /** A {@code cudnnGetConvolution*WorkspaceSize} call for one algorithm; returns the status. */
+    @FunctionalInterface
+    private interface WorkspaceQuery {
+        int bytes(int algo, SizeTPointer size);
     }
 
     private static ConvAlgorithm.Candidate pick(List<ConvAlgorithm.Candidate> ranked, int mathType, ConvPlanKey key) {

@@ -66,12 +66,7 @@ final class CusolverDense {
         OperandChecks.requireOnDevice(b, "right-hand side", op);
         int n = SolverLayout.squareSize(l.dtype(), l.shape(), "factor", op);
         int k = SolverLayout.rhsColumns(b.dtype(), b.shape(), n, op);
-        if (n == 0 || k == 0) {
-            return b.copy();
-        }
-        boolean transposed = SolverLayout.rhsNeedsTranspose(b.shape());
-        Tensor x = transposed ? b.t().copy() : b.copy();
-        try {
+        return solveInto(b, n, k, x -> {
             cusolverDnContext h = handle();
             try (DeviceOperand cl = DeviceOperand.contiguous(l, DType.FLOAT64);
                  Tensor info = Tensor.empty(b.backend(), DType.INT32, 1)) {
@@ -82,11 +77,7 @@ final class CusolverDense {
                     throw SolverLayout.rejected(op, "cusolverDnDpotrs", i);
                 }
             }
-            return transposedBack(x, transposed);
-        } catch (RuntimeException | Error e) {
-            x.close();
-            throw e;
-        }
+        });
     }
 
     /** X with A·X = B by LU factorisation with partial pivoting. */
@@ -96,12 +87,7 @@ final class CusolverDense {
         OperandChecks.requireOnDevice(b, "right-hand side", op);
         int n = SolverLayout.squareSize(a.dtype(), a.shape(), "matrix", op);
         int k = SolverLayout.rhsColumns(b.dtype(), b.shape(), n, op);
-        if (n == 0 || k == 0) {
-            return b.copy();
-        }
-        boolean transposed = SolverLayout.rhsNeedsTranspose(b.shape());
-        Tensor x = transposed ? b.t().copy() : b.copy();
-        try {
+        return solveInto(b, n, k, x -> {
             cusolverDnContext h = handle();
             // A transposed copy: getrf overwrites it, and its column-major reading is A itself (SolverLayout).
             try (Tensor lu = a.t().copy();
@@ -124,11 +110,7 @@ final class CusolverDense {
                     throw SolverLayout.rejected(op, "cusolverDnDgetrs", i);
                 }
             }
-            return transposedBack(x, transposed);
-        } catch (RuntimeException | Error e) {
-            x.close();
-            throw e;
-        }
+        });
     }
 
     /** a with its row-major strict upper triangle zeroed, as a new contiguous tensor (what potrf does not write). */
@@ -144,8 +126,23 @@ final class CusolverDense {
         }
     }
 
-    /** x, or the contiguous transpose of x (closing x) when the right-hand side was transposed in. */
-    private static Tensor transposedBack(Tensor x, boolean transposed) {
+    /**
+     * Solves into a copy of the right-hand side b ([n] or [n, k]) with {@code solver}, which
+     * overwrites its argument, column-major [n, k], with X: b with k &gt; 1 goes in transposed
+     * and X comes back transposed (SolverLayout). Nothing to solve for n = 0 or k = 0.
+     */
+    private static Tensor solveInto(Tensor b, int n, int k, java.util.function.Consumer<Tensor> solver) {
+        if (n == 0 || k == 0) {
+            return b.copy();
+        }
+        boolean transposed = SolverLayout.rhsNeedsTranspose(b.shape());
+        Tensor x = transposed ? b.t().copy() : b.copy();
+        try {
+            solver.accept(x);
+        } catch (RuntimeException | Error e) {
+            x.close();
+            throw e;
+        }
         if (!transposed) {
             return x;
         }
