@@ -67,6 +67,18 @@ struct AdaptiveWindows {
     }
 };
 
+// The plane of output element k (of outPlane per plane) and its window's clipped rows [hs, he)
+// and columns [ws, we).
+template <typename W> __device__ __forceinline__ long long windowOf(const W& win, long long k, long long outPlane,
+                                                                    int& hs, int& he, int& ws, int& we) {
+    long long p = k / outPlane;
+    int o = (int) (k - p * outPlane);
+    int i = o / win.ow;
+    win.rowSpan(i, hs, he);
+    win.colSpan(o - i * win.ow, ws, we);
+    return p;
+}
+
 // y = max over the window; indices = its flat position r·w + c in the input plane: the first
 // maximum in row-major order, a NaN replacing the running maximum (MaxPool2d's loop exactly).
 template <typename T> __device__ void maxPoolForward(FixedWindows win, long long planes, T* y, long long* indices,
@@ -74,12 +86,8 @@ template <typename T> __device__ void maxPoolForward(FixedWindows win, long long
     long long outPlane = (long long) win.oh * win.ow;
     long long inPlane = (long long) win.h * win.w;
     GRID_STRIDE_LOOP(k, planes * outPlane) {
-        long long p = k / outPlane;
-        int o = (int) (k - p * outPlane);
-        int i = o / win.ow;
         int hs, he, ws, we;
-        win.rowSpan(i, hs, he);
-        win.colSpan(o - i * win.ow, ws, we);
+        long long p = windowOf(win, k, outPlane, hs, he, ws, we);
         const T* in = x + p * inPlane;
         double best = -INFINITY;
         int arg = hs * win.w + ws;
@@ -128,12 +136,8 @@ template <typename T, typename W> __device__ void avgPoolForward(W win, long lon
     long long outPlane = (long long) win.oh * win.ow;
     long long inPlane = (long long) win.h * win.w;
     GRID_STRIDE_LOOP(k, planes * outPlane) {
-        long long p = k / outPlane;
-        int o = (int) (k - p * outPlane);
-        int i = o / win.ow;
         int hs, he, ws, we;
-        win.rowSpan(i, hs, he);
-        win.colSpan(o - i * win.ow, ws, we);
+        long long p = windowOf(win, k, outPlane, hs, he, ws, we);
         const T* in = x + p * inPlane;
         double sum = 0.0;
         for (int r = hs; r < he; ++r) {

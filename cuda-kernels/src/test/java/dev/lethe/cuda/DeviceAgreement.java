@@ -44,7 +44,7 @@ final class DeviceAgreement {
 
     /**
      * ‖got − want‖ / ‖want‖ ≤ tol (absolute when want is zero); NaN and infinities must sit at the
-     * same places. Returns the error, for reports.
+     * same places. Prints the error as an {@code [agreement]} line and returns it, for reports.
      */
     static double assertClose(Tensor got, Tensor want, double tol, String what) {
         assertArrayEquals(want.shape(), got.shape(), what + ": shape");
@@ -65,6 +65,8 @@ final class DeviceAgreement {
             norm += w[i] * w[i];
         }
         double err = norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+        // one line per comparison, so a run's log gives the error of every op family (grep agreement)
+        System.out.printf(java.util.Locale.ROOT, "[agreement] %s: %.3e (limit %.0e)%n", what, err, tol);
         assertTrue(err <= tol, what + ": relative error " + err + " > " + tol);
         return err;
     }
