@@ -100,8 +100,10 @@ class DeviceTrainingTest {
         Function<List<Variable>, Optimizer> sgd = p -> new Sgd(p, 0.05, 0.9, true, 5e-4);
         Dataset train = TrainerTest.blobs(64, 4, 2);
         Dataset test = TrainerTest.blobs(32, 4, 3);
+        long fused = EmulatedDeviceBackend.fusedUpdates();
         assertSameRun(train(mlp(), Device.CPU, train, test, options, sgd),
                 train(mlp(), TEST, train, test, options, sgd));
+        assertTrue(EmulatedDeviceBackend.fusedUpdates() > fused, "SGD took the fused path on the device");
     }
 
     @Test
@@ -121,8 +123,10 @@ class DeviceTrainingTest {
         Function<List<Variable>, Optimizer> adam = p -> new AdamW(p, 1e-2);
         Dataset train = TrainerTest.blobs(8, 8, 2);
         Dataset test = TrainerTest.blobs(4, 8, 3);
+        long fused = EmulatedDeviceBackend.fusedUpdates();
         assertSameRun(train(vit(), Device.CPU, train, test, options, adam),
                 train(vit(), TEST, train, test, options, adam));
+        assertTrue(EmulatedDeviceBackend.fusedUpdates() > fused, "AdamW took the fused path on the device");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static dev.lethe.unlearn.baseline.TinyProblem.bits;
 import static dev.lethe.unlearn.baseline.TinyProblem.set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.data.Dataset;
 import dev.lethe.nn.Module;
@@ -62,8 +63,12 @@ class DeviceUnlearningTest {
                 TrainedModel original = onDevice(onCpu);
                 UnlearningResult cpu = UnlearningMethods.create(method, settings(method))
                         .unlearn(onCpu, request, Progress.none());
+                long fused = EmulatedDeviceBackend.fusedUpdates();
                 UnlearningResult device = UnlearningMethods.create(method, settings(method))
                         .unlearn(original, request, Progress.none());
+                if (method.equals("ssd")) {
+                    assertTrue(EmulatedDeviceBackend.fusedUpdates() > fused, "SSD dampened in the fused pass");
+                }
                 assertEquals(TEST, device.model().network().device(), method + " leaves its result on the device");
                 assertEquals(TEST, original.network().device(), method + " leaves the original where it was");
                 assertSameBits(bits(cpu.model().network()), bits(device.model().network()), method);

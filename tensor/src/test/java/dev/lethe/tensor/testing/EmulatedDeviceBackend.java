@@ -6,6 +6,7 @@ import dev.lethe.tensor.BinaryOp;
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.Device;
+import dev.lethe.tensor.FusedUpdates;
 import dev.lethe.tensor.Philox;
 import dev.lethe.tensor.Pool2dSpec;
 import dev.lethe.tensor.ReduceOp;
@@ -25,12 +26,22 @@ import dev.lethe.tensor.UnaryOp;
  * over the same storage, runs the CPU primitive and re-labels tensor results as {@code test:0}.
  * Registered through {@code META-INF/services}, so {@link Backends#forDevice} finds it and
  * {@code tensor.to(DEVICE)} works.
+ *
+ * <p>Like the CUDA backend it offers {@link FusedUpdates}, computed by a Java model of the CUDA
+ * kernels ({@link FusedKernelModel}), so optimizers and SSD on {@code test:0} take the fused path.
  */
-public final class EmulatedDeviceBackend implements Backend {
+public final class EmulatedDeviceBackend implements Backend, FusedUpdates {
     /** The device this backend's tensors report. */
     public static final Device DEVICE = new Device("test", 0);
 
+    private static final java.util.concurrent.atomic.AtomicLong FUSED = new java.util.concurrent.atomic.AtomicLong();
+
     private final Backend cpu = Backends.cpu();
+
+    /** Fused updates this backend has run so far (tests check that the fused path was taken). */
+    public static long fusedUpdates() {
+        return FUSED.get();
+    }
 
     /** The backend as {@link java.util.ServiceLoader} makes it; use {@link #get()} in tests. */
     public EmulatedDeviceBackend() {
@@ -295,5 +306,46 @@ public final class EmulatedDeviceBackend implements Backend {
 
     private NormGrads out(NormGrads g) {
         return new NormGrads(out(g.input()), out(g.weight()), out(g.bias()));
+    }
+
+    // ---- fused updates (the CUDA kernels' arithmetic, modelled in Java) -----------------
+
+    @Override
+    public boolean sgdStep(Tensor p, Tensor g, Tensor momentumBuffer, boolean firstStep, double lr, double momentum,
+                           boolean nesterov, double weightDecay) {
+        in(p, "sgdStep");
+        in(g, "sgdStep");
+        boolean fits = momentum != 0 ? FusedKernelModel.fits(p, g, momentumBuffer) : FusedKernelModel.fits(p, g);
+        if (fits) {
+            FUSED.incrementAndGet();
+            FusedKernelModel.sgd(p, g, momentumBuffer, firstStep, lr, momentum, nesterov, weightDecay);
+        }
+        return fits;
+    }
+
+    @Override
+    public boolean adamwStep(Tensor p, Tensor g, Tensor expAvg, Tensor expAvgSq, long step, double lr, double beta1,
+                             double beta2, double eps, double weightDecay) {
+        in(p, "adamwStep");
+        boolean fits = FusedKernelModel.fits(p, g, expAvg, expAvgSq);
+        if (fits) {
+            FUSED.incrementAndGet();
+            FusedKernelModel.adamw(p, g, expAvg, expAvgSq, step, lr, beta1, beta2, eps, weightDecay);
+        }
+        return fits;
+    }
+
+    @Override
+    public Dampened ssdDampen(Tensor theta, Tensor importanceData, Tensor importanceForget, double alpha,
+                              double lambda) {
+        in(theta, "ssdDampen");
+        if (!theta.dtype().isFloating() || !theta.isContiguous()
+                || !java.util.Arrays.equals(theta.shape(), importanceData.shape())
+                || !java.util.Arrays.equals(theta.shape(), importanceForget.shape())
+                || !importanceData.device().equals(DEVICE) || !importanceForget.device().equals(DEVICE)) {
+            return null;
+        }
+        FUSED.incrementAndGet();
+        return FusedKernelModel.ssd(theta, importanceData, importanceForget, alpha, lambda);
     }
 }
