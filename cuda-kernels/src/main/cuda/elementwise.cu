@@ -96,11 +96,21 @@ template <typename T> __device__ void fillKernel(long long n, Layout3 L, T* out,
     }
 }
 
+// A float to an integer goes as Java's cast (storeAs: saturating, NaN to 0); every other pair
+// converts directly, so int64 to int64 keeps all 64 bits.
+template <typename S, typename D> __device__ __forceinline__ D convert(S v) {
+    if constexpr (ComputeType<D>::isInteger && !ComputeType<S>::isInteger) {
+        return storeAs<D>((double) v);
+    } else {
+        return (D) v;
+    }
+}
+
 template <typename S, typename D> __device__ void copyKernel(long long n, Layout3 L, D* dst, const S* src) {
     GRID_STRIDE_LOOP(i, n) {
         long long o, os, unused;
         offsets3(L, i, o, os, unused);
-        dst[o] = (D) src[os];
+        dst[o] = convert<S, D>(src[os]);
     }
 }
 

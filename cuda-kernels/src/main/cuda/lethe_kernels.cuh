@@ -5,6 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 
+// A kernel's dynamically sized shared memory (the launch's sharedBytes), as a typed array. A
+// macro so that the host emulation of the kernels (src/test/cuda) can supply its own buffer.
+#ifndef LETHE_DYNAMIC_SHARED
+#define LETHE_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
+
 // The host (LaunchChecks.MAX_RANK) refuses tensors of higher rank before any launch.
 #define LETHE_MAX_RANK 8
 
@@ -40,9 +46,9 @@ __device__ __forceinline__ void offsets3(const Layout3& L, long long i, long lon
 
 // The type an op computes in: the dtype itself for floats, double for integers (as the CPU
 // backend, which loads integers into double chunks).
-template <typename T> struct ComputeType { typedef T type; };
-template <> struct ComputeType<int> { typedef double type; };
-template <> struct ComputeType<long long> { typedef double type; };
+template <typename T> struct ComputeType { typedef T type; static constexpr bool isInteger = false; };
+template <> struct ComputeType<int> { typedef double type; static constexpr bool isInteger = true; };
+template <> struct ComputeType<long long> { typedef double type; static constexpr bool isInteger = true; };
 
 // A computed value stored as T. Integers follow Java's (int)/(long) cast of a double, as the CPU
 // backend does: NaN becomes 0, out-of-range values saturate, the rest truncate toward zero (a

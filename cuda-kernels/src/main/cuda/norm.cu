@@ -29,7 +29,7 @@ template <typename T> __device__ void batchNormStats(long long n, long long c, l
                                                      int training, double momentum, double eps, double* stats,
                                                      double* runMean, double* runVar, const T* x,
                                                      const double* gamma, const double* beta) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     long long m = n * spatial;
     for (long long ch = blockIdx.x; ch < c; ch += gridDim.x) {
         double mean;
@@ -85,7 +85,7 @@ template <typename T> __device__ void batchNormBackwardStats(long long n, long l
                                                              int training, double* coef, const T* g, const T* x,
                                                              const double* savedMean, const double* savedInvStd,
                                                              const double* gamma) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     long long m = n * spatial;
     for (long long ch = blockIdx.x; ch < c; ch += gridDim.x) {
         double mean = savedMean[ch];
@@ -130,7 +130,7 @@ template <typename T> __device__ void batchNormBackwardApply(long long total, lo
 template <typename T> __device__ void layerNormForward(long long rows, long long d, double eps, T* y, T* mean,
                                                        T* invStd, const T* x, const double* gamma,
                                                        const double* beta) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
         const T* xr = x + row * d;
         double s = 0.0;
@@ -161,7 +161,7 @@ template <typename T> __device__ void layerNormForward(long long rows, long long
 template <typename T> __device__ void layerNormBackward(long long rows, long long d, T* gx, const T* g, const T* x,
                                                         const double* mean, const double* invStd,
                                                         const double* gamma) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
         const T* xr = x + row * d;
         const T* gr = g + row * d;
@@ -193,7 +193,7 @@ template <typename T> __device__ void layerNormBackward(long long rows, long lon
 template <typename T> __device__ void layerNormParamGrads(long long rows, long long d, T* dGamma, T* dBeta,
                                                           const T* g, const T* x, const double* mean,
                                                           const double* invStd) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     int lane = threadIdx.x & 31;
     int warp = threadIdx.x >> 5;
     int warps = blockDim.x >> 5;

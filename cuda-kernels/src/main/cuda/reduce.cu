@@ -7,7 +7,7 @@
 // reduced: the reduced axes' extents with x's strides (slot 1). Op codes: 0 sum, 1 max, 2 min.
 template <typename T> __device__ void reduceKernel(int op, long long nOut, long long nReduced, Layout3 kept,
                                                    Layout3 reduced, T* out, const T* x) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     const double identity = op == 0 ? 0.0 : (op == 1 ? -INFINITY : INFINITY);
     for (long long row = blockIdx.x; row < nOut; row += gridDim.x) {
         long long oOut, oX, unused;

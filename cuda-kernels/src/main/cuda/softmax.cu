@@ -27,7 +27,7 @@ template <typename T> __device__ double rowLogSumExp(const T* x, long long base,
 // y = softmax(x) or log_softmax(x) = x − logsumexp(x) along the cols axis.
 template <typename T> __device__ void softmaxKernel(int logMode, long long rows, long long cols, long long inner,
                                                     T* y, const T* x) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
         long long base = rowBase(row, cols, inner);
         double lse = rowLogSumExp(x, base, cols, inner, shared);
@@ -41,7 +41,7 @@ template <typename T> __device__ void softmaxKernel(int logMode, long long rows,
 // Input gradient from the output y: softmax gx = y·(g − Σ g·y); log-softmax gx = g − exp(y)·Σ g.
 template <typename T> __device__ void softmaxBackwardKernel(int logMode, long long rows, long long cols,
                                                             long long inner, T* gx, const T* g, const T* y) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
         long long base = rowBase(row, cols, inner);
         double dot = 0.0;
@@ -65,7 +65,7 @@ template <typename T> __device__ void softmaxBackwardKernel(int logMode, long lo
 template <typename T> __device__ void crossEntropyKernel(long long n, long long classes, double smoothing,
                                                          T* logProbs, double* rowLoss, const T* logits,
                                                          const long long* targets, long long* badRow) {
-    extern __shared__ double shared[];
+    LETHE_DYNAMIC_SHARED(double, shared);
     for (long long row = blockIdx.x; row < n; row += gridDim.x) {
         long long base = row * classes;
         double lse = rowLogSumExp(logits, base, classes, 1, shared);
