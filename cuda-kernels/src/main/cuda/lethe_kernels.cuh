@@ -28,14 +28,29 @@ static_assert(sizeof(Layout3) == 256, "Layout3 must be 256 bytes (KernelLayout.B
 static_assert(offsetof(Layout3, stride) == 40, "Layout3.stride must start at byte 40 (KernelLayout.STRIDE_OFFSET)");
 static_assert(offsetof(Layout3, offset) == 232, "Layout3.offset must start at byte 232 (KernelLayout.OFFSETS_OFFSET)");
 
-// Element offsets of the logical (row-major) index i in each of the three tensors.
-__device__ __forceinline__ void offsets3(const Layout3& L, long long i, long long& o0, long long& o1, long long& o2) {
+// Element offsets of the logical (row-major) index i in each of the three tensors. The host
+// coalesces dimensions (KernelLayout.coalesce), so contiguous operands arrive as one dimension,
+// walked with no division; otherwise each dimension costs one division, in 32 bits while the
+// remaining index fits (a 64-bit division is several times slower on the GPU).
+__host__ __device__ __forceinline__ void offsets3(const Layout3& L, long long i, long long& o0, long long& o1,
+                                                  long long& o2) {
     o0 = L.offset[0];
     o1 = L.offset[1];
     o2 = L.offset[2];
+    if (L.rank == 1) {
+        o0 += i * L.stride[0][0];
+        o1 += i * L.stride[1][0];
+        o2 += i * L.stride[2][0];
+        return;
+    }
     for (int d = L.rank - 1; d >= 0; --d) {
         long long extent = L.shape[d];
-        long long q = i / extent;
+        long long q;
+        if (i <= 0xffffffffLL) {
+            q = (long long) ((unsigned) i / (unsigned) extent);
+        } else {
+            q = i / extent;
+        }
         long long c = i - q * extent;
         o0 += c * L.stride[0][d];
         o1 += c * L.stride[1][d];

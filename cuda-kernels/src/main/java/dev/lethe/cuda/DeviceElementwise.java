@@ -34,7 +34,7 @@ final class DeviceElementwise {
     void fill(Tensor dst, double value) {
         String op = "fill";
         LaunchChecks.checkWithinStorage(dst, op);
-        KernelLayout layout = new KernelLayout(dst.shape(), op).slot(0, strides(dst), dst.offset());
+        KernelLayout layout = new KernelLayout(dst.shape(), op).slot(0, strides(dst), dst.offset()).coalesced();
         KernelArgs args = new KernelArgs().i64(layout.numel()).layout(layout).pointer(address(dst));
         switch (dst.dtype()) {
             case FLOAT32 -> args.f32((float) value);
@@ -51,7 +51,7 @@ final class DeviceElementwise {
         LaunchChecks.checkWithinStorage(src, op);
         LaunchChecks.checkWithinStorage(dst, op);
         KernelLayout layout = new KernelLayout(dst.shape(), op).slot(0, strides(dst), dst.offset())
-                .slot(1, LaunchChecks.broadcastStrides(src, dst.shape(), op), src.offset());
+                .slot(1, LaunchChecks.broadcastStrides(src, dst.shape(), op), src.offset()).coalesced();
         context.launch(KernelNames.copy(suffix(src.dtype()), suffix(dst.dtype())), geometry(layout.numel()),
                 new KernelArgs().i64(layout.numel()).layout(layout).pointer(address(dst)).pointer(address(src)));
     }
@@ -62,7 +62,7 @@ final class DeviceElementwise {
         try (DeviceOperand cx = DeviceOperand.of(x, out.dtype())) {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
-                    .slot(1, LaunchChecks.broadcastStrides(cx.tensor, out.shape(), name), cx.tensor.offset());
+                    .slot(1, LaunchChecks.broadcastStrides(cx.tensor, out.shape(), name), cx.tensor.offset()).coalesced();
             context.launch("unary_" + suffix(out.dtype()), geometry(layout.numel()), new KernelArgs()
                     .i32(op.ordinal()).i64(layout.numel()).layout(layout).pointer(address(out)).pointer(address(cx.tensor)));
         }
@@ -75,7 +75,7 @@ final class DeviceElementwise {
             LaunchChecks.checkWithinStorage(out, name);
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
                     .slot(1, LaunchChecks.broadcastStrides(ca.tensor, out.shape(), name), ca.tensor.offset())
-                    .slot(2, LaunchChecks.broadcastStrides(cb.tensor, out.shape(), name), cb.tensor.offset());
+                    .slot(2, LaunchChecks.broadcastStrides(cb.tensor, out.shape(), name), cb.tensor.offset()).coalesced();
             context.launch("binary_" + suffix(out.dtype()), geometry(layout.numel()), new KernelArgs()
                     .i32(op.ordinal()).i64(layout.numel()).layout(layout).pointer(address(out))
                     .pointer(address(ca.tensor)).pointer(address(cb.tensor)));
@@ -91,8 +91,10 @@ final class DeviceElementwise {
             KernelLayout layout = new KernelLayout(out.shape(), name).slot(0, strides(out), out.offset())
                     .slot(1, LaunchChecks.broadcastStrides(ca.tensor, out.shape(), name), ca.tensor.offset())
                     .slot(2, LaunchChecks.broadcastStrides(cb.tensor, out.shape(), name), cb.tensor.offset());
-            KernelLayout condLayout = new KernelLayout(out.shape(), name)
-                    .slot(0, LaunchChecks.broadcastStrides(cc.tensor, out.shape(), name), cc.tensor.offset());
+            KernelLayout[] both = KernelLayout.coalesce(layout, new KernelLayout(out.shape(), name)
+                    .slot(0, LaunchChecks.broadcastStrides(cc.tensor, out.shape(), name), cc.tensor.offset()));
+            layout = both[0];
+            KernelLayout condLayout = both[1];
             context.launch("where_" + suffix(out.dtype()), geometry(layout.numel()), new KernelArgs()
                     .i64(layout.numel()).layout(layout).layout(condLayout).pointer(address(out))
                     .pointer(address(cc.tensor)).pointer(address(ca.tensor)).pointer(address(cb.tensor)));

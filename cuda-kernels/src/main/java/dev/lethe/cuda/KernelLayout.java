@@ -43,6 +43,82 @@ final class KernelLayout {
         return this;
     }
 
+    /**
+     * The same walk over fewer dimensions, for {@code layouts} that are walked together (one
+     * launch's layouts share the logical index): size-1 dimensions go, and neighbouring
+     * dimensions d, d+1 merge wherever every slot of every layout has
+     * {@code stride[d] == stride[d+1]·shape[d+1]}, as PyTorch's TensorIterator coalesces. Every
+     * logical index then reaches the same elements, with fewer divisions in the kernel's
+     * {@code offsets3}; contiguous operands of one shape become one dimension, which the kernel
+     * walks with no division at all.
+     */
+    static KernelLayout[] coalesce(KernelLayout... layouts) {
+        int[] shape = layouts[0].shape;
+        for (KernelLayout k : layouts) {
+            if (!Arrays.equals(k.shape, shape)) {
+                throw new IllegalArgumentException("layouts walked together need one shape, got " + Arrays.toString(shape)
+                        + " and " + Arrays.toString(k.shape));
+            }
+        }
+        for (int e : shape) {
+            if (e == 0) {
+                return layouts; // nothing is walked
+            }
+        }
+        // dims kept, outermost first; each kept dim's extent and the strides of its innermost member
+        java.util.List<Integer> extents = new java.util.ArrayList<>();
+        java.util.List<long[][]> strides = new java.util.ArrayList<>(); // [layout][slot]
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1) {
+                continue;
+            }
+            long[][] here = new long[layouts.length][3];
+            for (int k = 0; k < layouts.length; k++) {
+                for (int s = 0; s < 3; s++) {
+                    here[k][s] = layouts[k].strides[s][d];
+                }
+            }
+            int last = extents.size() - 1;
+            if (last >= 0 && mergeable(strides.get(last), here, shape[d])) {
+                extents.set(last, extents.get(last) * shape[d]);
+                strides.set(last, here);
+            } else {
+                extents.add(shape[d]);
+                strides.add(here);
+            }
+        }
+        int[] merged = extents.stream().mapToInt(Integer::intValue).toArray();
+        KernelLayout[] out = new KernelLayout[layouts.length];
+        for (int k = 0; k < layouts.length; k++) {
+            out[k] = new KernelLayout(merged, "coalesce");
+            for (int s = 0; s < 3; s++) {
+                long[] st = new long[merged.length];
+                for (int d = 0; d < merged.length; d++) {
+                    st[d] = strides.get(d)[k][s];
+                }
+                out[k].slot(s, st, layouts[k].offsets[s]);
+            }
+        }
+        return out;
+    }
+
+    /** Whether an outer dim with strides {@code outer} folds into the next one (strides {@code inner}, extent {@code extent}). */
+    private static boolean mergeable(long[][] outer, long[][] inner, int extent) {
+        for (int k = 0; k < outer.length; k++) {
+            for (int s = 0; s < 3; s++) {
+                if (outer[k][s] != inner[k][s] * extent) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** This layout alone, coalesced ({@link #coalesce(KernelLayout...)}). */
+    KernelLayout coalesced() {
+        return coalesce(this)[0];
+    }
+
     /** The number of elements the layout walks. */
     long numel() {
         long n = 1;
