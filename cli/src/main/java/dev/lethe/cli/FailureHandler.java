@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.tensor.DeviceOutOfMemoryException;
 import dev.lethe.tensor.io.MalformedFileException;
 import dev.lethe.train.NonFiniteLossException;
 import dev.lethe.unlearn.InvalidHyperparameterException;
@@ -65,6 +66,8 @@ public final class FailureHandler implements IExecutionExceptionHandler, IParame
         } else if (t instanceof OutOfMemoryError) {
             text = "out of memory (" + t.getMessage() + "); try a smaller --batch-size, or give the JVM more memory "
                     + "through LETHE_JAVA_OPTS (e.g. -Xmx8g -Dorg.bytedeco.javacpp.maxbytes=16g)";
+        } else if (t instanceof DeviceOutOfMemoryException) {
+            text = t.getMessage() + "; try a smaller --batch-size";
         } else if (t instanceof BadInputException || t instanceof RunFailureException
                 || t instanceof DeviceUnavailableException || t instanceof NonFiniteLossException
                 || t instanceof MalformedFileException || t instanceof FileNotFoundException
@@ -88,7 +91,7 @@ public final class FailureHandler implements IExecutionExceptionHandler, IParame
         if (console.verbose()) {
             t.printStackTrace(err);
         } else if (exitCode(t) == RUN_FAILURE && !(t instanceof NonFiniteLossException)
-                && !(t instanceof RunFailureException)) {
+                && !(t instanceof RunFailureException) && !(t instanceof DeviceOutOfMemoryException)) {
             err.println("(run again with --verbose for the stack trace)");
         }
         err.flush();

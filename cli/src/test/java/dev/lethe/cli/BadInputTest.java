@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.nn.Checkpoint;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.DeviceOutOfMemoryException;
 import dev.lethe.tensor.Tensor;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +134,16 @@ class BadInputTest {
         Cli.Result r = Cli.run("predict", "--model", nowhere.toString(), "--input", data.toString(), "--out",
                 out.toString()).expect(3).noStackTrace();
         assertMentions(r, "no such file", nowhere.toString());
+    }
+
+    @Test
+    void aDeviceOutOfMemoryIsARunFailureThatSaysWhatToTry() {
+        DeviceOutOfMemoryException oom = new DeviceOutOfMemoryException("out of device memory allocating 1048576 "
+                + "bytes (1048576 with rounding); allocator: 0 bytes in use, 0 cached, peak 0");
+        assertEquals(FailureHandler.RUN_FAILURE, FailureHandler.exitCode(oom));
+        String line = FailureHandler.message(oom);
+        assertTrue(line.startsWith("out of device memory allocating 1048576 bytes") && line.contains("peak 0")
+                && line.endsWith("try a smaller --batch-size"), line);
     }
 
     @Test

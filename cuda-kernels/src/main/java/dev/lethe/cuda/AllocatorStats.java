@@ -11,4 +11,10 @@ package dev.lethe.cuda;
  */
 public record AllocatorStats(long inUseBytes, long cachedBytes, long peakInUseBytes, long deviceAllocations,
                              long cacheHits) {
+    /** {@code "1048576 bytes in use, 0 cached, peak 2097152; 3 device allocations, 5 cache hits"}. */
+    @Override
+    public String toString() {
+        return inUseBytes + " bytes in use, " + cachedBytes + " cached, peak " + peakInUseBytes + "; " + deviceAllocations
+                + " device allocations, " + cacheHits + " cache hits";
+    }
 }

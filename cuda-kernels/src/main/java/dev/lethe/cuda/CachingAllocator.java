@@ -1,5 +1,6 @@
 package dev.lethe.cuda;
 
+import dev.lethe.tensor.DeviceOutOfMemoryException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -57,7 +58,7 @@ final class CachingAllocator {
      * A block of at least {@code bytes} bytes: a cached block of the same class, else a new one.
      *
      * @return the block's device address (its usable size is {@link #sizeClass}(bytes))
-     * @throws CudaException when the device cannot supply it even after the cache is emptied
+     * @throws DeviceOutOfMemoryException when the device cannot supply it even after the cache is emptied
      */
     synchronized long allocate(long bytes) {
         long size = sizeClass(bytes);
@@ -74,8 +75,8 @@ final class CachingAllocator {
                 address = device.allocate(size);
             }
             if (address == 0) {
-                throw new CudaException("out of device memory allocating " + bytes + " bytes (" + size
-                        + " with rounding); " + inUse + " bytes are in use");
+                throw new DeviceOutOfMemoryException("out of device memory allocating " + bytes + " bytes (" + size
+                        + " with rounding); allocator: " + stats());
             }
             deviceAllocations++;
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lethe.tensor.DeviceOutOfMemoryException;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,8 +105,9 @@ class CachingAllocatorTest {
         long b = alloc.allocate(3L << 20);                // needs 4 MiB: only fits after the cache is emptied
         assertTrue(b != 0);
         assertEquals(0, alloc.stats().cachedBytes());
-        CudaException e = assertThrows(CudaException.class, () -> alloc.allocate(1L << 20));
-        assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("1048576"),
+        DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class, () -> alloc.allocate(1L << 20));
+        assertTrue(e.getMessage().contains("out of device memory") && e.getMessage().contains("1048576")
+                        && e.getMessage().contains("bytes in use") && e.getMessage().contains("peak"),
                 e.getMessage());
     }
 
