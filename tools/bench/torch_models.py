@@ -33,7 +33,7 @@ class Mlp(nn.Module):
 
 
 class BasicBlock(nn.Module):
-    """torchvision's BasicBlock (written out: the GPU machine may lack torchvision)."""
+    """torchvision's BasicBlock, written out so the script runs where torchvision is missing."""
 
     def __init__(self, cin, cout, stride):
         super().__init__()
