@@ -76,38 +76,18 @@ final class CudnnConvolution {
         }
         ConvPlanKey key = ConvPlanKey.forward(x.dtype(), x.shape(), w.dtype(), w.shape(),
                 bias == null ? null : bias.dtype(), bias == null ? null : bias.shape(), spec);
-        Tensor y = Tensor.empty(x.backend(), key.dtype(), key.outputShape());
-        if (y.numel() == 0) {
-            return y;
-        }
-        try {
-            if (key.empty()) {
+        return convolve(key, Tensor.empty(x.backend(), key.dtype(), key.outputShape()), x, w, this::chooseForward,
+                "cudnnConvolutionForward", (h, d, a, ws, px, pw, py) -> cudnn.cudnnConvolutionForward(h, one(key), d.x, px,
+                        d.w, pw, d.conv, a.algo(), ws.pointer(), ws.bytes, zero(key), d.y, py),
                 // An input of zero height or width seen only through padding: every window is zeros.
-                return bias == null ? y.fill_(0) : y.copyFrom_(bias.reshape(1, key.o(), 1, 1));
-            }
-            cudnnContext h = handle();
-            try (DeviceOperand cx = DeviceOperand.contiguous(x, key.dtype());
-                 DeviceOperand cw = DeviceOperand.contiguous(w, key.dtype());
-                 Descriptors d = new Descriptors(key)) {
-                ConvAlgorithm a = algorithms.get(key, k -> chooseForward(h, d, k));
-                try (Workspace ws = new Workspace(a.workspaceBytes(), x.device())) {
-                    check(cudnn.cudnnConvolutionForward(h, one(key), d.x, at(cx.address()), d.w, at(cw.address()), d.conv,
-                            a.algo(), ws.pointer(), ws.bytes, zero(key), d.y, at(DeviceElementwise.address(y))),
-                            "cudnnConvolutionForward");
-                }
-                if (bias != null) {
+                y -> bias == null ? y.fill_(0) : y.copyFrom_(bias.reshape(1, key.o(), 1, 1)),
+                bias == null ? null : (h, d, py) -> {
                     try (DeviceOperand cb = DeviceOperand.contiguous(bias, key.dtype())) {
                         // y = 1 · bias (broadcast over N, H, W) + 1 · y
-                        check(cudnn.cudnnAddTensor(h, one(key), d.bias, at(cb.address()), one(key), d.y,
-                                at(DeviceElementwise.address(y))), "cudnnAddTensor");
+                        check(cudnn.cudnnAddTensor(h, one(key), d.bias, at(cb.address()), one(key), d.y, py),
+                                "cudnnAddTensor");
                     }
-                }
-            }
-            return y;
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
+                });
     }
 
     /** dx [N, C, H, W] = the transposed convolution of gradOut [N, O, OH, OW] with w. */
@@ -116,30 +96,12 @@ final class CudnnConvolution {
         OperandChecks.requireOnDevice(gradOut, "gradOut", op);
         OperandChecks.requireOnDevice(w, "weight", op);
         ConvPlanKey key = ConvPlanKey.backwardData(gradOut.dtype(), gradOut.shape(), w.dtype(), w.shape(), inputShape, spec);
-        Tensor dx = Tensor.empty(gradOut.backend(), key.dtype(), key.inputShape());
-        if (dx.numel() == 0) {
-            return dx;
-        }
-        try {
-            if (key.empty()) {
-                return dx.fill_(0); // no output channels: nothing flows back
-            }
-            cudnnContext h = handle();
-            try (DeviceOperand cy = DeviceOperand.contiguous(gradOut, key.dtype());
-                 DeviceOperand cw = DeviceOperand.contiguous(w, key.dtype());
-                 Descriptors d = new Descriptors(key)) {
-                ConvAlgorithm a = algorithms.get(key, k -> chooseBackwardData(h, d, k));
-                try (Workspace ws = new Workspace(a.workspaceBytes(), gradOut.device())) {
-                    check(cudnn.cudnnConvolutionBackwardData(h, one(key), d.w, at(cw.address()), d.y, at(cy.address()),
-                            d.conv, a.algo(), ws.pointer(), ws.bytes, zero(key), d.x, at(DeviceElementwise.address(dx))),
-                            "cudnnConvolutionBackwardData");
-                }
-            }
-            return dx;
-        } catch (RuntimeException | Error e) {
-            dx.close();
-            throw e;
-        }
+        return convolve(key, Tensor.empty(gradOut.backend(), key.dtype(), key.inputShape()), gradOut, w,
+                this::chooseBackwardData, "cudnnConvolutionBackwardData", (h, d, a, ws, py, pw, px) ->
+                        cudnn.cudnnConvolutionBackwardData(h, one(key), d.w, pw, d.y, py, d.conv, a.algo(), ws.pointer(),
+                                ws.bytes, zero(key), d.x, px),
+                dx -> dx.fill_(0), // no output channels: nothing flows back
+                null);
     }
 
     /** dw [O, C, kh, kw] = Σ over samples and positions of gradOut ⊗ the input windows. */
@@ -149,28 +111,63 @@ final class CudnnConvolution {
         OperandChecks.requireOnDevice(x, "input", op);
         ConvPlanKey key = ConvPlanKey.backwardWeight(gradOut.dtype(), gradOut.shape(), x.dtype(), x.shape(), weightShape,
                 spec);
-        Tensor dw = Tensor.empty(x.backend(), key.dtype(), key.weightShape());
-        if (dw.numel() == 0) {
-            return dw;
+        return convolve(key, Tensor.empty(x.backend(), key.dtype(), key.weightShape()), gradOut, x,
+                this::chooseBackwardWeight, "cudnnConvolutionBackwardFilter", (h, d, a, ws, py, px, pw) ->
+                        cudnn.cudnnConvolutionBackwardFilter(h, one(key), d.x, px, d.y, py, d.conv, a.algo(), ws.pointer(),
+                                ws.bytes, zero(key), d.w, pw),
+                dw -> dw.fill_(0), // no samples, or an input seen only through padding
+                null);
+    }
+
+    /** Chooses a direction's algorithm for a key (called once per key). */
+    @FunctionalInterface
+    private interface Chooser {
+        ConvAlgorithm choose(cudnnContext h, Descriptors d, ConvPlanKey key);
+    }
+
+    /** One direction's cuDNN call on the two operands and the output; returns the status. */
+    @FunctionalInterface
+    private interface ConvCall {
+        int run(cudnnContext h, Descriptors d, ConvAlgorithm a, Workspace ws, Pointer first, Pointer second, Pointer out);
+    }
+
+    /** What follows the call on the same descriptors (the forward's bias). */
+    @FunctionalInterface
+    private interface Finish {
+        void apply(cudnnContext h, Descriptors d, Pointer out);
+    }
+
+    /**
+     * What the three directions share: nothing to do for an empty result, {@code whenEmpty} for a
+     * convolution with nothing to sum, else both operands contiguous in the key's dtype, the
+     * call's descriptors, its cached algorithm and a workspace, the cuDNN {@code call} and then
+     * {@code finish} (may be null). The result is freed if anything fails.
+     */
+    private Tensor convolve(ConvPlanKey key, Tensor out, Tensor first, Tensor second, Chooser chooser, String callName,
+                            ConvCall call, java.util.function.UnaryOperator<Tensor> whenEmpty, Finish finish) {
+        if (out.numel() == 0) {
+            return out;
         }
         try {
             if (key.empty()) {
-                return dw.fill_(0); // no samples, or an input seen only through padding
+                return whenEmpty.apply(out);
             }
             cudnnContext h = handle();
-            try (DeviceOperand cy = DeviceOperand.contiguous(gradOut, key.dtype());
-                 DeviceOperand cx = DeviceOperand.contiguous(x, key.dtype());
+            try (DeviceOperand a = DeviceOperand.contiguous(first, key.dtype());
+                 DeviceOperand b = DeviceOperand.contiguous(second, key.dtype());
                  Descriptors d = new Descriptors(key)) {
-                ConvAlgorithm a = algorithms.get(key, k -> chooseBackwardWeight(h, d, k));
-                try (Workspace ws = new Workspace(a.workspaceBytes(), x.device())) {
-                    check(cudnn.cudnnConvolutionBackwardFilter(h, one(key), d.x, at(cx.address()), d.y, at(cy.address()),
-                            d.conv, a.algo(), ws.pointer(), ws.bytes, zero(key), d.w, at(DeviceElementwise.address(dw))),
-                            "cudnnConvolutionBackwardFilter");
+                ConvAlgorithm algorithm = algorithms.get(key, k -> chooser.choose(h, d, k));
+                Pointer result = at(DeviceElementwise.address(out));
+                try (Workspace ws = new Workspace(algorithm.workspaceBytes(), out.device())) {
+                    check(call.run(h, d, algorithm, ws, at(a.address()), at(b.address()), result), callName);
+                }
+                if (finish != null) {
+                    finish.apply(h, d, result);
                 }
             }
-            return dw;
+            return out;
         } catch (RuntimeException | Error e) {
-            dw.close();
+            out.close();
             throw e;
         }
     }
