@@ -2,8 +2,8 @@ package dev.lethe.cuda;
 
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.OperandRules;
 import dev.lethe.tensor.Shape;
-import java.util.Arrays;
 
 /**
  * One convolution call as cuDNN plans it: the direction, the dtype and the NCHW sizes, input
@@ -37,12 +37,12 @@ record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w,
     static ConvPlanKey forward(DType x, int[] xShape, DType w, int[] wShape, DType bias, int[] biasShape,
                                Conv2dSpec spec) {
         Direction d = Direction.FORWARD;
-        requireFloating(x, "input", d.op);
-        requireDType(w, x, "weight", d.op);
+        OperandRules.requireFloating(x, "input", d.op);
+        OperandRules.requireDType(w, x, "weight", d.op);
         ConvPlanKey key = of(d, x, xShape, wShape, spec);
         if (bias != null) {
-            requireDType(bias, x, "bias", d.op);
-            requireShape(biasShape, new int[] {key.o}, "bias", d.op);
+            OperandRules.requireDType(bias, x, "bias", d.op);
+            OperandRules.requireShape(biasShape, new int[] {key.o}, "bias", d.op);
         }
         return key;
     }
@@ -51,10 +51,10 @@ record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w,
     static ConvPlanKey backwardData(DType gradOut, int[] gradOutShape, DType w, int[] wShape, int[] inputShape,
                                     Conv2dSpec spec) {
         Direction d = Direction.BACKWARD_DATA;
-        requireFloating(gradOut, "gradOut", d.op);
-        requireDType(w, gradOut, "weight", d.op);
+        OperandRules.requireFloating(gradOut, "gradOut", d.op);
+        OperandRules.requireDType(w, gradOut, "weight", d.op);
         ConvPlanKey key = of(d, gradOut, inputShape, wShape, spec);
-        requireShape(gradOutShape, key.outputShape(), "gradOut", d.op);
+        OperandRules.requireShape(gradOutShape, key.outputShape(), "gradOut", d.op);
         return key;
     }
 
@@ -62,10 +62,10 @@ record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w,
     static ConvPlanKey backwardWeight(DType gradOut, int[] gradOutShape, DType x, int[] xShape, int[] weightShape,
                                       Conv2dSpec spec) {
         Direction d = Direction.BACKWARD_WEIGHT;
-        requireFloating(gradOut, "gradOut", d.op);
-        requireDType(x, gradOut, "input", d.op);
+        OperandRules.requireFloating(gradOut, "gradOut", d.op);
+        OperandRules.requireDType(x, gradOut, "input", d.op);
         ConvPlanKey key = of(d, gradOut, xShape, weightShape, spec);
-        requireShape(gradOutShape, key.outputShape(), "gradOut", d.op);
+        OperandRules.requireShape(gradOutShape, key.outputShape(), "gradOut", d.op);
         return key;
     }
 
@@ -84,11 +84,11 @@ record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w,
         ConvPlanKey key = new ConvPlanKey(d, t, x[0], x[1], x[2], x[3], w[0], w[2], w[3], spec);
         if (key.oh() < 1 || key.ow() < 1) {
             throw new IllegalArgumentException(op + ": output size " + key.oh() + "x" + key.ow() + " of input "
-                    + str(x) + " and weight " + str(w) + " is not positive");
+                    + Shape.str(x) + " and weight " + Shape.str(w) + " is not positive");
         }
         for (int[] shape : new int[][] {key.inputShape(), key.weightShape(), key.outputShape()}) {
             if (numel(shape) > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(op + ": tensor " + str(shape) + " has more than 2^31 - 1 elements, "
+                throw new IllegalArgumentException(op + ": tensor " + Shape.str(shape) + " has more than 2^31 - 1 elements, "
                         + "cuDNN's limit per tensor");
             }
         }
@@ -128,27 +128,5 @@ record ConvPlanKey(Direction direction, DType dtype, int n, int c, int h, int w,
             p *= s;
         }
         return p;
-    }
-
-    private static void requireFloating(DType t, String what, String op) {
-        if (t == null || !t.isFloating()) {
-            throw new IllegalArgumentException(op + ": " + what + " must be float32 or float64, got " + t);
-        }
-    }
-
-    private static void requireDType(DType got, DType want, String what, String op) {
-        if (got != want) {
-            throw new IllegalArgumentException(op + ": " + what + " must be " + want + " like the input, got " + got);
-        }
-    }
-
-    private static void requireShape(int[] got, int[] want, String what, String op) {
-        if (!Arrays.equals(got, want)) {
-            throw new IllegalArgumentException(op + ": " + what + " has shape " + str(got) + ", expected " + str(want));
-        }
-    }
-
-    private static String str(int[] s) {
-        return s == null ? "null" : Shape.str(s);
     }
 }

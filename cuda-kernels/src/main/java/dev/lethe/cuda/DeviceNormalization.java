@@ -2,6 +2,8 @@ package dev.lethe.cuda;
 
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.NormRules;
+import dev.lethe.tensor.OperandRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -32,14 +34,14 @@ final class DeviceNormalization {
         OperandChecks.requireOnDeviceIfPresent(runningMean, "runningMean", op);
         OperandChecks.requireOnDeviceIfPresent(runningVar, "runningVar", op);
         NormChecks.ChannelLayout l = NormChecks.batchNormInput(x, op);
-        NormChecks.requirePerChannel(weight, l.c(), "weight", op);
-        NormChecks.requirePerChannel(bias, l.c(), "bias", op);
-        NormChecks.requirePerChannel(runningMean, l.c(), "runningMean", op);
-        NormChecks.requirePerChannel(runningVar, l.c(), "runningVar", op);
+        NormRules.requirePerChannel(weight, l.c(), "weight", op);
+        NormRules.requirePerChannel(bias, l.c(), "bias", op);
+        NormRules.requirePerChannel(runningMean, l.c(), "runningMean", op);
+        NormRules.requirePerChannel(runningVar, l.c(), "runningVar", op);
         // Without running statistics PyTorch normalises with the batch's even in evaluation.
         boolean batchStats = training || runningMean == null || runningVar == null;
         if (batchStats) {
-            NormChecks.requireBatchStatistics(l, x, op);
+            NormRules.requireBatchStatistics(l.perChannel(), x, op);
         }
         DType t = x.dtype();
         Tensor y = Tensor.empty(x.backend(), t, x.shape());
@@ -76,9 +78,9 @@ final class DeviceNormalization {
         OperandChecks.requireOnDeviceIfPresent(weight, "weight", op);
         requireForward(forward, op);
         NormChecks.ChannelLayout l = NormChecks.batchNormInput(x, op);
-        NormChecks.requireLike(gradOut, x, op);
-        NormChecks.requirePerChannel(weight, l.c(), "weight", op);
-        NormChecks.requireSavedChannelStats(forward.mean(), forward.invStd(), l.c(), op);
+        NormRules.requireLike(gradOut, x, op);
+        NormRules.requirePerChannel(weight, l.c(), "weight", op);
+        NormRules.requireSavedChannelStats(forward.mean(), forward.invStd(), l.c(), op);
         OperandChecks.requireOnDevice(forward.mean(), "saved mean", op);
         OperandChecks.requireOnDevice(forward.invStd(), "saved invStd", op);
         DType t = x.dtype();
@@ -109,13 +111,13 @@ final class DeviceNormalization {
         OperandChecks.requireOnDevice(x, "input", op);
         OperandChecks.requireOnDeviceIfPresent(weight, "weight", op);
         OperandChecks.requireOnDeviceIfPresent(bias, "bias", op);
-        OperandChecks.requireFloating(x, "input", op);
-        int d = NormChecks.rowLength(x, normDims, op);
-        NormChecks.requireAffine(weight, x, normDims, "weight", op);
-        NormChecks.requireAffine(bias, x, normDims, "bias", op);
+        OperandRules.requireFloating(x, "input", op);
+        int d = NormRules.rowLength(x, normDims, op);
+        NormRules.requireAffine(weight, x, normDims, "weight", op);
+        NormRules.requireAffine(bias, x, normDims, "bias", op);
         int rows = NormChecks.rows(x, d);
         DType t = x.dtype();
-        int[] statShape = NormChecks.statShape(x.shape(), normDims);
+        int[] statShape = NormRules.statShape(x.shape(), normDims);
         Tensor y = Tensor.empty(x.backend(), t, x.shape());
         Tensor mean = Tensor.empty(x.backend(), t, statShape);
         Tensor invStd = Tensor.empty(x.backend(), t, statShape);
@@ -141,13 +143,13 @@ final class DeviceNormalization {
         OperandChecks.requireOnDevice(x, "input", op);
         OperandChecks.requireOnDeviceIfPresent(weight, "weight", op);
         requireForward(forward, op);
-        OperandChecks.requireFloating(x, "input", op);
-        NormChecks.requireLike(gradOut, x, op);
-        int d = NormChecks.rowLength(x, normDims, op);
-        NormChecks.requireAffine(weight, x, normDims, "weight", op);
+        OperandRules.requireFloating(x, "input", op);
+        NormRules.requireLike(gradOut, x, op);
+        int d = NormRules.rowLength(x, normDims, op);
+        NormRules.requireAffine(weight, x, normDims, "weight", op);
         int rows = NormChecks.rows(x, d);
-        NormChecks.requireSavedRowStat(forward.mean(), rows, "mean", op);
-        NormChecks.requireSavedRowStat(forward.invStd(), rows, "invStd", op);
+        NormRules.requireSavedRowStat(forward.mean(), rows, "mean", op);
+        NormRules.requireSavedRowStat(forward.invStd(), rows, "invStd", op);
         OperandChecks.requireOnDevice(forward.mean(), "saved mean", op);
         OperandChecks.requireOnDevice(forward.invStd(), "saved invStd", op);
         DType t = x.dtype();

@@ -3,6 +3,7 @@ package dev.lethe.cuda;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.Pool2dSpec;
+import dev.lethe.tensor.PoolingRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -24,8 +25,8 @@ final class DevicePooling {
     Backend.Pooled maxPool2d(Tensor x, Pool2dSpec spec) {
         String op = "maxPool2d";
         OperandChecks.requireOnDevice(x, "input", op);
-        PoolingChecks.requireNchw(x, "input", op);
-        PoolingChecks.requireFits(x, spec, op);
+        PoolingRules.requireNchw(x, "input", op);
+        PoolingRules.requireFits(x, spec, op);
         int[] out = outputShape(x, spec.outH(x.size(2)), spec.outW(x.size(3)));
         try (DeviceOperand cx = DeviceOperand.contiguous(x, x.dtype())) {
             Tensor y = Tensor.empty(x.backend(), x.dtype(), out);
@@ -47,9 +48,9 @@ final class DevicePooling {
         String op = "maxPool2dBackward";
         OperandChecks.requireOnDevice(gradOut, "gradOut", op);
         OperandChecks.requireOnDevice(indices, "indices", op);
-        PoolingChecks.requireNchw(gradOut, "gradOut", op);
-        PoolingChecks.requireIndices(indices, gradOut, op);
-        PoolingChecks.requireInputShape(inputShape, gradOut, op);
+        PoolingRules.requireNchw(gradOut, "gradOut", op);
+        PoolingRules.requireIndices(indices, gradOut, op);
+        PoolingRules.requireInputShape(inputShape, gradOut, op);
         DType t = gradOut.dtype();
         long inPlane = (long) inputShape[2] * inputShape[3];
         long outPlane = (long) gradOut.size(2) * gradOut.size(3);
@@ -79,8 +80,8 @@ final class DevicePooling {
     Tensor avgPool2d(Tensor x, Pool2dSpec spec) {
         String op = "avgPool2d";
         OperandChecks.requireOnDevice(x, "input", op);
-        PoolingChecks.requireNchw(x, "input", op);
-        PoolingChecks.requireFits(x, spec, op);
+        PoolingRules.requireNchw(x, "input", op);
+        PoolingRules.requireFits(x, spec, op);
         int[] out = outputShape(x, spec.outH(x.size(2)), spec.outW(x.size(3)));
         try (DeviceOperand cx = DeviceOperand.contiguous(x, x.dtype())) {
             Tensor y = Tensor.empty(x.backend(), x.dtype(), out);
@@ -95,8 +96,8 @@ final class DevicePooling {
     Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
         String op = "avgPool2dBackward";
         OperandChecks.requireOnDevice(gradOut, "gradOut", op);
-        PoolingChecks.requireNchw(gradOut, "gradOut", op);
-        PoolingChecks.requireBackward(gradOut, inputShape, spec, op);
+        PoolingRules.requireNchw(gradOut, "gradOut", op);
+        PoolingRules.requireBackward(gradOut, inputShape, spec, op);
         DType t = gradOut.dtype();
         Tensor gx = Tensor.empty(gradOut.backend(), t, inputShape);
         try (DeviceOperand cg = DeviceOperand.contiguous(gradOut, t)) {
@@ -111,8 +112,8 @@ final class DevicePooling {
     Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
         String op = "adaptiveAvgPool2d";
         OperandChecks.requireOnDevice(x, "input", op);
-        PoolingChecks.requireNchw(x, "input", op);
-        PoolingChecks.requireAdaptive(x.size(2), x.size(3), outH, outW, op);
+        PoolingRules.requireNchw(x, "input", op);
+        PoolingRules.requireAdaptive(x.size(2), x.size(3), outH, outW, op);
         int[] out = outputShape(x, outH, outW);
         try (DeviceOperand cx = DeviceOperand.contiguous(x, x.dtype())) {
             Tensor y = Tensor.empty(x.backend(), x.dtype(), out);
@@ -127,9 +128,9 @@ final class DevicePooling {
     Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
         String op = "adaptiveAvgPool2dBackward";
         OperandChecks.requireOnDevice(gradOut, "gradOut", op);
-        PoolingChecks.requireNchw(gradOut, "gradOut", op);
-        PoolingChecks.requireInputShape(inputShape, gradOut, op);
-        PoolingChecks.requireOutputGrid(gradOut, op);
+        PoolingRules.requireNchw(gradOut, "gradOut", op);
+        PoolingRules.requireInputShape(inputShape, gradOut, op);
+        PoolingRules.requireOutputGrid(gradOut, op);
         DType t = gradOut.dtype();
         Tensor gx = Tensor.empty(gradOut.backend(), t, inputShape);
         try (DeviceOperand cg = DeviceOperand.contiguous(gradOut, t)) {

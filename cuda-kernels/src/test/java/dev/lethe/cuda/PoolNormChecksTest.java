@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lethe.tensor.DType;
+import dev.lethe.tensor.NormRules;
 import dev.lethe.tensor.Pool2dSpec;
+import dev.lethe.tensor.PoolingRules;
 import dev.lethe.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -36,12 +38,12 @@ class PoolNormChecksTest {
     @Test
     void poolingNeedsAFloatingNchwInputTheWindowFits() {
         Pool2dSpec stem = Pool2dSpec.of(3, 2, 1);
-        assertDoesNotThrow(() -> PoolingChecks.requireNchw(f32(2, 3, 8, 8), "input", "maxPool2d"));
-        assertDoesNotThrow(() -> PoolingChecks.requireFits(f32(2, 3, 1, 1), stem, "maxPool2d"), "1 + 2·1 >= 3");
-        refused("maxPool2d", () -> PoolingChecks.requireNchw(f32(3, 8, 8), "input", "maxPool2d"));
-        refused("maxPool2d", () -> PoolingChecks.requireNchw(Tensor.zeros(DType.INT64, 1, 1, 2, 2), "input", "maxPool2d"));
-        refused("avgPool2d", () -> PoolingChecks.requireFits(f32(1, 1, 2, 8), Pool2dSpec.of(3, 1, 0), "avgPool2d"));
-        refused("avgPool2d", () -> PoolingChecks.requireFits(f32(1, 1, 8, 8), null, "avgPool2d"));
+        assertDoesNotThrow(() -> PoolingRules.requireNchw(f32(2, 3, 8, 8), "input", "maxPool2d"));
+        assertDoesNotThrow(() -> PoolingRules.requireFits(f32(2, 3, 1, 1), stem, "maxPool2d"), "1 + 2·1 >= 3");
+        refused("maxPool2d", () -> PoolingRules.requireNchw(f32(3, 8, 8), "input", "maxPool2d"));
+        refused("maxPool2d", () -> PoolingRules.requireNchw(Tensor.zeros(DType.INT64, 1, 1, 2, 2), "input", "maxPool2d"));
+        refused("avgPool2d", () -> PoolingRules.requireFits(f32(1, 1, 2, 8), Pool2dSpec.of(3, 1, 0), "avgPool2d"));
+        refused("avgPool2d", () -> PoolingRules.requireFits(f32(1, 1, 8, 8), null, "avgPool2d"));
     }
 
     @Test
@@ -49,29 +51,29 @@ class PoolNormChecksTest {
         Pool2dSpec stem = Pool2dSpec.of(3, 2, 1);
         int[] in = {2, 3, 7, 7};
         Tensor g = f32(2, 3, 4, 4); // (7 + 2 − 3) / 2 + 1
-        assertDoesNotThrow(() -> PoolingChecks.requireBackward(g, in, stem, "avgPool2dBackward"));
-        refused("avgPool2dBackward", () -> PoolingChecks.requireBackward(f32(2, 3, 3, 4), in, stem, "avgPool2dBackward"));
-        refused("avgPool2dBackward", () -> PoolingChecks.requireBackward(g, new int[] {2, 4, 7, 7}, stem,
+        assertDoesNotThrow(() -> PoolingRules.requireBackward(g, in, stem, "avgPool2dBackward"));
+        refused("avgPool2dBackward", () -> PoolingRules.requireBackward(f32(2, 3, 3, 4), in, stem, "avgPool2dBackward"));
+        refused("avgPool2dBackward", () -> PoolingRules.requireBackward(g, new int[] {2, 4, 7, 7}, stem,
                 "avgPool2dBackward"));
-        refused("avgPool2dBackward", () -> PoolingChecks.requireBackward(g, new int[] {2, 3, 7}, stem,
+        refused("avgPool2dBackward", () -> PoolingRules.requireBackward(g, new int[] {2, 3, 7}, stem,
                 "avgPool2dBackward"));
-        refused("maxPool2dBackward", () -> PoolingChecks.requireInputShape(null, g, "maxPool2dBackward"));
-        refused("maxPool2dBackward", () -> PoolingChecks.requireInputShape(new int[] {2, 3, 0, 7}, g,
+        refused("maxPool2dBackward", () -> PoolingRules.requireInputShape(null, g, "maxPool2dBackward"));
+        refused("maxPool2dBackward", () -> PoolingRules.requireInputShape(new int[] {2, 3, 0, 7}, g,
                 "maxPool2dBackward"));
-        assertDoesNotThrow(() -> PoolingChecks.requireIndices(Tensor.zeros(DType.INT64, 2, 3, 4, 4), g, "maxPool2dBackward"));
-        refused("maxPool2dBackward", () -> PoolingChecks.requireIndices(Tensor.zeros(DType.INT32, 2, 3, 4, 4), g,
+        assertDoesNotThrow(() -> PoolingRules.requireIndices(Tensor.zeros(DType.INT64, 2, 3, 4, 4), g, "maxPool2dBackward"));
+        refused("maxPool2dBackward", () -> PoolingRules.requireIndices(Tensor.zeros(DType.INT32, 2, 3, 4, 4), g,
                 "maxPool2dBackward"));
-        refused("maxPool2dBackward", () -> PoolingChecks.requireIndices(Tensor.zeros(DType.INT64, 2, 3, 4, 3), g,
+        refused("maxPool2dBackward", () -> PoolingRules.requireIndices(Tensor.zeros(DType.INT64, 2, 3, 4, 3), g,
                 "maxPool2dBackward"));
     }
 
     @Test
     void adaptivePoolingNeedsNonEmptyGrids() {
-        assertDoesNotThrow(() -> PoolingChecks.requireAdaptive(7, 7, 3, 3, "adaptiveAvgPool2d"));
-        assertDoesNotThrow(() -> PoolingChecks.requireAdaptive(2, 2, 5, 5, "adaptiveAvgPool2d"), "upsampling windows");
-        refused("adaptiveAvgPool2d", () -> PoolingChecks.requireAdaptive(7, 7, 0, 3, "adaptiveAvgPool2d"));
-        refused("adaptiveAvgPool2d", () -> PoolingChecks.requireAdaptive(0, 7, 1, 1, "adaptiveAvgPool2d"));
-        refused("adaptiveAvgPool2dBackward", () -> PoolingChecks.requireOutputGrid(f32(1, 1, 0, 2),
+        assertDoesNotThrow(() -> PoolingRules.requireAdaptive(7, 7, 3, 3, "adaptiveAvgPool2d"));
+        assertDoesNotThrow(() -> PoolingRules.requireAdaptive(2, 2, 5, 5, "adaptiveAvgPool2d"), "upsampling windows");
+        refused("adaptiveAvgPool2d", () -> PoolingRules.requireAdaptive(7, 7, 0, 3, "adaptiveAvgPool2d"));
+        refused("adaptiveAvgPool2d", () -> PoolingRules.requireAdaptive(0, 7, 1, 1, "adaptiveAvgPool2d"));
+        refused("adaptiveAvgPool2dBackward", () -> PoolingRules.requireOutputGrid(f32(1, 1, 0, 2),
                 "adaptiveAvgPool2dBackward"));
     }
 
@@ -88,39 +90,39 @@ class PoolNormChecksTest {
 
     @Test
     void batchNormParametersAreOptionalButMustHaveOneValuePerChannel() {
-        assertDoesNotThrow(() -> NormChecks.requirePerChannel(null, 3, "weight", "batchNorm"));
-        assertDoesNotThrow(() -> NormChecks.requirePerChannel(Tensor.zeros(DType.FLOAT64, 3), 3, "weight", "batchNorm"));
-        refused("batchNorm", () -> NormChecks.requirePerChannel(f32(4), 3, "bias", "batchNorm"));
-        refused("batchNorm", () -> NormChecks.requirePerChannel(f32(3, 1), 3, "runningVar", "batchNorm"));
-        refused("batchNorm", () -> NormChecks.requireBatchStatistics(new NormChecks.ChannelLayout(1, 3, 1), f32(1, 3),
+        assertDoesNotThrow(() -> NormRules.requirePerChannel(null, 3, "weight", "batchNorm"));
+        assertDoesNotThrow(() -> NormRules.requirePerChannel(Tensor.zeros(DType.FLOAT64, 3), 3, "weight", "batchNorm"));
+        refused("batchNorm", () -> NormRules.requirePerChannel(f32(4), 3, "bias", "batchNorm"));
+        refused("batchNorm", () -> NormRules.requirePerChannel(f32(3, 1), 3, "runningVar", "batchNorm"));
+        refused("batchNorm", () -> NormRules.requireBatchStatistics(new NormChecks.ChannelLayout(1, 3, 1).perChannel(), f32(1, 3),
                 "batchNorm"));
-        assertDoesNotThrow(() -> NormChecks.requireBatchStatistics(new NormChecks.ChannelLayout(1, 3, 2), f32(1, 3, 2),
+        assertDoesNotThrow(() -> NormRules.requireBatchStatistics(new NormChecks.ChannelLayout(1, 3, 2).perChannel(), f32(1, 3, 2),
                 "batchNorm"));
-        refused("batchNormBackward", () -> NormChecks.requireSavedChannelStats(null, f32(3), 3, "batchNormBackward"));
-        refused("batchNormBackward", () -> NormChecks.requireSavedChannelStats(f32(2), f32(3), 3, "batchNormBackward"));
-        refused("batchNormBackward", () -> NormChecks.requireLike(Tensor.zeros(DType.FLOAT64, 2, 3), f32(2, 3),
+        refused("batchNormBackward", () -> NormRules.requireSavedChannelStats(null, f32(3), 3, "batchNormBackward"));
+        refused("batchNormBackward", () -> NormRules.requireSavedChannelStats(f32(2), f32(3), 3, "batchNormBackward"));
+        refused("batchNormBackward", () -> NormRules.requireLike(Tensor.zeros(DType.FLOAT64, 2, 3), f32(2, 3),
                 "batchNormBackward"));
-        refused("batchNormBackward", () -> NormChecks.requireLike(f32(3, 2), f32(2, 3), "batchNormBackward"));
+        refused("batchNormBackward", () -> NormRules.requireLike(f32(3, 2), f32(2, 3), "batchNormBackward"));
     }
 
     @Test
     void layerNormRowsSpanTheLastNormDimsAndTheStatisticsKeepTheRest() {
         Tensor x = f32(2, 3, 4, 5);
-        assertEquals(5, NormChecks.rowLength(x, 1, "layerNorm"));
-        assertEquals(20, NormChecks.rowLength(x, 2, "layerNorm"));
-        assertEquals(120, NormChecks.rowLength(x, 4, "layerNorm"));
+        assertEquals(5, NormRules.rowLength(x, 1, "layerNorm"));
+        assertEquals(20, NormRules.rowLength(x, 2, "layerNorm"));
+        assertEquals(120, NormRules.rowLength(x, 4, "layerNorm"));
         assertEquals(6, NormChecks.rows(x, 20));
         assertEquals(0, NormChecks.rows(f32(2, 0), 0));
-        assertArrayEquals(new int[] {2, 3, 1, 1}, NormChecks.statShape(x.shape(), 2));
+        assertArrayEquals(new int[] {2, 3, 1, 1}, NormRules.statShape(x.shape(), 2));
         assertArrayEquals(new int[] {2, 3, 4, 5}, x.shape(), "the input's shape is left alone");
-        refused("layerNorm", () -> NormChecks.rowLength(x, 0, "layerNorm"));
-        refused("layerNorm", () -> NormChecks.rowLength(x, 5, "layerNorm"));
-        assertDoesNotThrow(() -> NormChecks.requireAffine(f32(4, 5), x, 2, "weight", "layerNorm"));
-        assertDoesNotThrow(() -> NormChecks.requireAffine(null, x, 2, "bias", "layerNorm"));
-        refused("layerNorm", () -> NormChecks.requireAffine(f32(20), x, 2, "weight", "layerNorm"));
-        assertDoesNotThrow(() -> NormChecks.requireSavedRowStat(f32(2, 3, 1, 1), 6, "mean", "layerNormBackward"));
-        assertDoesNotThrow(() -> NormChecks.requireSavedRowStat(f32(6), 6, "mean", "layerNormBackward"));
-        refused("layerNormBackward", () -> NormChecks.requireSavedRowStat(f32(5), 6, "invStd", "layerNormBackward"));
-        refused("layerNormBackward", () -> NormChecks.requireSavedRowStat(null, 6, "invStd", "layerNormBackward"));
+        refused("layerNorm", () -> NormRules.rowLength(x, 0, "layerNorm"));
+        refused("layerNorm", () -> NormRules.rowLength(x, 5, "layerNorm"));
+        assertDoesNotThrow(() -> NormRules.requireAffine(f32(4, 5), x, 2, "weight", "layerNorm"));
+        assertDoesNotThrow(() -> NormRules.requireAffine(null, x, 2, "bias", "layerNorm"));
+        refused("layerNorm", () -> NormRules.requireAffine(f32(20), x, 2, "weight", "layerNorm"));
+        assertDoesNotThrow(() -> NormRules.requireSavedRowStat(f32(2, 3, 1, 1), 6, "mean", "layerNormBackward"));
+        assertDoesNotThrow(() -> NormRules.requireSavedRowStat(f32(6), 6, "mean", "layerNormBackward"));
+        refused("layerNormBackward", () -> NormRules.requireSavedRowStat(f32(5), 6, "invStd", "layerNormBackward"));
+        refused("layerNormBackward", () -> NormRules.requireSavedRowStat(null, 6, "invStd", "layerNormBackward"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.tensor.cpu;
 
+import dev.lethe.tensor.PoolingRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -16,10 +17,7 @@ final class AdaptiveAvgPool2d {
         Planes.requireNchw(x, "input", op);
         int h = x.size(2);
         int w = x.size(3);
-        if (outH < 1 || outW < 1 || h < 1 || w < 1) {
-            throw new IllegalArgumentException(op + ": output size " + outH + "x" + outW + " and input size "
-                    + h + "x" + w + " must be positive");
-        }
+        PoolingRules.requireAdaptive(h, w, outH, outW, op);
         return Planes.map(x, new int[] {x.size(0), x.size(1), outH, outW}, (plane, in, res) -> {
             for (int i = 0; i < outH; i++) {
                 int hs = start(i, h, outH);
@@ -42,15 +40,12 @@ final class AdaptiveAvgPool2d {
     static Tensor backward(Tensor gradOut, int[] inputShape) {
         String op = "adaptiveAvgPool2dBackward";
         Planes.requireNchw(gradOut, "gradOut", op);
-        Planes.requireInputShape(inputShape, gradOut, op);
+        PoolingRules.requireInputShape(inputShape, gradOut, op);
+        PoolingRules.requireOutputGrid(gradOut, op);
         int h = inputShape[2];
         int w = inputShape[3];
         int outH = gradOut.size(2);
         int outW = gradOut.size(3);
-        if (outH < 1 || outW < 1) {
-            throw new IllegalArgumentException(op + ": gradOut " + dev.lethe.tensor.Shape.str(gradOut.shape())
-                    + " has an empty output grid");
-        }
         return Planes.map(gradOut, inputShape, (plane, g, res) -> {
             for (int i = 0; i < outH; i++) {
                 int hs = start(i, h, outH);

@@ -1,6 +1,7 @@
 package dev.lethe.tensor.cpu;
 
 import dev.lethe.tensor.Pool2dSpec;
+import dev.lethe.tensor.PoolingRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -16,7 +17,7 @@ final class AvgPool2d {
     static Tensor forward(Tensor x, Pool2dSpec spec) {
         String op = "avgPool2d";
         Planes.requireNchw(x, "input", op);
-        PoolWindows.requireFits(x, spec, op);
+        PoolingRules.requireFits(x, spec, op);
         int h = x.size(2);
         int w = x.size(3);
         int oh = spec.outH(h);
@@ -37,7 +38,7 @@ final class AvgPool2d {
     static Tensor backward(Tensor gradOut, int[] inputShape, Pool2dSpec spec) {
         String op = "avgPool2dBackward";
         Planes.requireNchw(gradOut, "gradOut", op);
-        PoolWindows.requireBackward(gradOut, inputShape, spec, op);
+        PoolingRules.requireBackward(gradOut, inputShape, spec, op);
         int h = inputShape[2];
         int w = inputShape[3];
         int oh = gradOut.size(2);

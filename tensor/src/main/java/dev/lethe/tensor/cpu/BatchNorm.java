@@ -3,8 +3,8 @@ package dev.lethe.tensor.cpu;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.NormRules;
 import dev.lethe.tensor.ReduceOp;
-import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -66,9 +66,8 @@ final class BatchNorm {
         // Without running statistics PyTorch normalises with the batch's even in evaluation.
         boolean batchStats = training || runMean == null || runVar == null;
         int m = l.perChannel();
-        if (batchStats && m <= 1) {
-            throw new IllegalArgumentException(op + ": expected more than 1 value per channel when training, got input size "
-                    + Shape.str(x.shape()));
+        if (batchStats) {
+            NormRules.requireBatchStatistics(m, x, op);
         }
         DType t = x.dtype();
         double[] mean = new double[l.c];
@@ -124,15 +123,13 @@ final class BatchNorm {
                                       boolean training) {
         String op = "batchNormBackward";
         checkInput(x, op);
-        ArgChecks.requireDType(gradOut, x.dtype(), "gradOut", op);
-        ArgChecks.requireShape(gradOut, x.shape(), "gradOut", op);
+        ArgChecks.requireHost(gradOut, "gradOut", op);
+        NormRules.requireLike(gradOut, x, op);
         Layout l = Layout.of(x);
         double[] gamma = perChannel(weight, l.c, "weight", op);
-        double[] mean = perChannel(forward.mean(), l.c, "saved mean", op);
-        double[] invStd = perChannel(forward.invStd(), l.c, "saved invStd", op);
-        if (mean == null || invStd == null) {
-            throw new IllegalArgumentException(op + ": the forward result lacks its mean or invStd");
-        }
+        NormRules.requireSavedChannelStats(forward.mean(), forward.invStd(), l.c, op);
+        double[] mean = forward.mean().toDoubleArray();
+        double[] invStd = forward.invStd().toDoubleArray();
         int m = l.perChannel();
         DType t = x.dtype();
         double[] sumG = new double[l.c];
@@ -239,21 +236,14 @@ final class BatchNorm {
     }
 
     private static void checkInput(Tensor x, String op) {
-        ArgChecks.requireFloating(x, "input", op);
-        if (x.rank() < 2) {
-            throw new IllegalArgumentException(op + ": input must be [N, C] or [N, C, ...], got shape "
-                    + Shape.str(x.shape()));
-        }
+        ArgChecks.requireHost(x, "input", op);
+        NormRules.requireBatchNormInput(x, op);
     }
 
     /** A per-channel parameter as doubles (null stays null) after checking its shape is [C]. */
     private static double[] perChannel(Tensor p, int c, String what, String op) {
-        if (p == null) {
-            return null;
-        }
-        ArgChecks.requireFloating(p, what, op);
-        ArgChecks.requireShape(p, new int[] {c}, what, op);
-        return p.toDoubleArray();
+        NormRules.requirePerChannel(p, c, what, op);
+        return p == null ? null : p.toDoubleArray();
     }
 
     /** running ← (1 − momentum)·running + momentum·factor·batch, written into the tensor in place. */

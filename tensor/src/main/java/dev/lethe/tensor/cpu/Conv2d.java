@@ -3,6 +3,7 @@ package dev.lethe.tensor.cpu;
 import dev.lethe.tensor.Conv2dSpec;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.OperandRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -58,7 +59,7 @@ final class Conv2d {
         double[] b = null;
         if (bias != null) {
             ArgChecks.requireDType(bias, x.dtype(), "bias", op);
-            ArgChecks.requireShape(bias, new int[] {g.o()}, "bias", op);
+            OperandRules.requireShape(bias, new int[] {g.o()}, "bias", op);
             b = bias.toDoubleArray();
         }
         DType t = x.dtype();
@@ -127,7 +128,7 @@ final class Conv2d {
         ArgChecks.requireFloating(gradOut, "gradOut", op);
         ArgChecks.requireDType(w, gradOut.dtype(), "weight", op);
         ConvGeometry g = ConvGeometry.of(inputShape, w.shape(), spec, op);
-        ArgChecks.requireShape(gradOut, g.outputShape(), "gradOut", op);
+        OperandRules.requireShape(gradOut, g.outputShape(), "gradOut", op);
         DType t = gradOut.dtype();
         Tensor dx = Tensor.empty(gradOut.backend(), t, g.inputShape());
         if (dx.numel() == 0) {
@@ -186,7 +187,7 @@ final class Conv2d {
         ArgChecks.requireFloating(gradOut, "gradOut", op);
         ArgChecks.requireDType(x, gradOut.dtype(), "input", op);
         ConvGeometry g = ConvGeometry.of(x.shape(), weightShape, spec, op);
-        ArgChecks.requireShape(gradOut, g.outputShape(), "gradOut", op);
+        OperandRules.requireShape(gradOut, g.outputShape(), "gradOut", op);
         DType t = gradOut.dtype();
         Tensor dw = Tensor.empty(x.backend(), t, g.weightShape());
         if (g.n() == 0 || g.ohow() == 0) {

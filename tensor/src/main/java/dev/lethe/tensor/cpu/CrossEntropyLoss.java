@@ -3,6 +3,7 @@ package dev.lethe.tensor.cpu;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.OperandRules;
 import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
 
@@ -21,7 +22,7 @@ final class CrossEntropyLoss {
     static Backend.CrossEntropy forward(Tensor logits, Tensor targets, double smoothing) {
         String op = "crossEntropy";
         ArgChecks.requireFloating(logits, "logits", op);
-        ArgChecks.requireRank(logits, 2, "logits", "[N, C]", op);
+        OperandRules.requireRank(logits, 2, "logits", "[N, C]", op);
         int n = logits.size(0);
         int c = logits.size(1);
         long[] t = checkedTargets(targets, n, c, smoothing, op);
@@ -48,7 +49,7 @@ final class CrossEntropyLoss {
         String op = "crossEntropyBackward";
         Tensor logProbs = forward.logProbs();
         ArgChecks.requireFloating(logProbs, "logProbs", op);
-        ArgChecks.requireRank(logProbs, 2, "logProbs", "[N, C]", op);
+        OperandRules.requireRank(logProbs, 2, "logProbs", "[N, C]", op);
         int n = logProbs.size(0);
         int c = logProbs.size(1);
         long[] t = checkedTargets(targets, n, c, smoothing, op);

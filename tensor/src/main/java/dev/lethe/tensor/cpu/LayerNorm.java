@@ -3,7 +3,7 @@ package dev.lethe.tensor.cpu;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
-import dev.lethe.tensor.Shape;
+import dev.lethe.tensor.NormRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -21,7 +21,7 @@ final class LayerNorm {
     static Backend.Normalized forward(Tensor x, int normDims, Tensor weight, Tensor bias, double eps) {
         String op = "layerNorm";
         ArgChecks.requireFloating(x, "input", op);
-        int d = rowLength(x, normDims, op);
+        int d = NormRules.rowLength(x, normDims, op);
         double[] gamma = affine(weight, x, normDims, "weight", op);
         double[] beta = affine(bias, x, normDims, "bias", op);
         int rows = d == 0 ? 0 : x.numel() / d;
@@ -57,7 +57,7 @@ final class LayerNorm {
                 }
             });
         }
-        int[] statShape = statShape(x, normDims);
+        int[] statShape = NormRules.statShape(x.shape(), normDims);
         return new Backend.Normalized(out, Tensor.fromDoubles(mean, t, statShape),
                 Tensor.fromDoubles(invStd, t, statShape));
     }
@@ -70,9 +70,9 @@ final class LayerNorm {
                                       Backend.Normalized forward) {
         String op = "layerNormBackward";
         ArgChecks.requireFloating(x, "input", op);
-        ArgChecks.requireDType(gradOut, x.dtype(), "gradOut", op);
-        ArgChecks.requireShape(gradOut, x.shape(), "gradOut", op);
-        int d = rowLength(x, normDims, op);
+        ArgChecks.requireHost(gradOut, "gradOut", op);
+        NormRules.requireLike(gradOut, x, op);
+        int d = NormRules.rowLength(x, normDims, op);
         double[] gamma = affine(weight, x, normDims, "weight", op);
         int rows = d == 0 ? 0 : x.numel() / d;
         double[] mean = savedStat(forward.mean(), rows, "mean", op);
@@ -136,39 +136,13 @@ final class LayerNorm {
         return s;
     }
 
-    private static int rowLength(Tensor x, int normDims, String op) {
-        if (normDims < 1 || normDims > x.rank()) {
-            throw new IllegalArgumentException(op + ": normDims " + normDims + " must be in [1, " + x.rank()
-                    + "] for input " + Shape.str(x.shape()));
-        }
-        return ArgChecks.prod(x.shape(), x.rank() - normDims, x.rank());
-    }
-
-    /** x's shape with the normalised dimensions set to 1, the shape of the saved statistics. */
-    private static int[] statShape(Tensor x, int normDims) {
-        int[] s = x.shape();
-        for (int i = s.length - normDims; i < s.length; i++) {
-            s[i] = 1;
-        }
-        return s;
-    }
-
     private static double[] affine(Tensor p, Tensor x, int normDims, String what, String op) {
-        if (p == null) {
-            return null;
-        }
-        ArgChecks.requireFloating(p, what, op);
-        int[] s = x.shape();
-        ArgChecks.requireShape(p, java.util.Arrays.copyOfRange(s, s.length - normDims, s.length), what, op);
-        return p.toDoubleArray();
+        NormRules.requireAffine(p, x, normDims, what, op);
+        return p == null ? null : p.toDoubleArray();
     }
 
     private static double[] savedStat(Tensor s, int rows, String what, String op) {
-        if (s == null || s.numel() != rows) {
-            throw new IllegalArgumentException(op + ": saved " + what + " must hold one value per row (" + rows + "), got "
-                    + (s == null ? "null" : Shape.str(s.shape())));
-        }
-        ArgChecks.requireFloating(s, "saved " + what, op);
+        NormRules.requireSavedRowStat(s, rows, what, op);
         return s.toDoubleArray();
     }
 }

@@ -3,6 +3,7 @@ package dev.lethe.tensor.cpu;
 import dev.lethe.tensor.Backend;
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.Pool2dSpec;
+import dev.lethe.tensor.PoolingRules;
 import dev.lethe.tensor.Tensor;
 import java.nio.LongBuffer;
 
@@ -19,7 +20,7 @@ final class MaxPool2d {
     static Backend.Pooled forward(Tensor x, Pool2dSpec spec) {
         String op = "maxPool2d";
         Planes.requireNchw(x, "input", op);
-        PoolWindows.requireFits(x, spec, op);
+        PoolingRules.requireFits(x, spec, op);
         int h = x.size(2);
         int w = x.size(3);
         int oh = spec.outH(h);
@@ -51,9 +52,9 @@ final class MaxPool2d {
     static Tensor backward(Tensor gradOut, Tensor indices, int[] inputShape) {
         String op = "maxPool2dBackward";
         Planes.requireNchw(gradOut, "gradOut", op);
-        ArgChecks.requireDType(indices, DType.INT64, "indices", op);
-        ArgChecks.requireShape(indices, gradOut.shape(), "indices", op);
-        Planes.requireInputShape(inputShape, gradOut, op);
+        ArgChecks.requireHost(indices, "indices", op);
+        PoolingRules.requireIndices(indices, gradOut, op);
+        PoolingRules.requireInputShape(inputShape, gradOut, op);
         int planeSize = inputShape[2] * inputShape[3];
         int outSize = gradOut.size(2) * gradOut.size(3);
         try (Dense idx = Dense.of(indices)) {

@@ -2,7 +2,7 @@ package dev.lethe.tensor.cpu;
 
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
-import dev.lethe.tensor.Shape;
+import dev.lethe.tensor.PoolingRules;
 import dev.lethe.tensor.Tensor;
 
 /**
@@ -50,22 +50,7 @@ final class Planes {
 
     /** Fails unless {@code x} is a floating [N, C, H, W] host tensor. */
     static void requireNchw(Tensor x, String what, String op) {
-        ArgChecks.requireFloating(x, what, op);
-        ArgChecks.requireRank(x, 4, what, "[N, C, H, W]", op);
-    }
-
-    /** Fails unless {@code inputShape} is [N, C, H, W] with gradOut's N and C and positive H, W. */
-    static void requireInputShape(int[] inputShape, Tensor gradOut, String op) {
-        if (inputShape == null || inputShape.length != 4 || inputShape[0] != gradOut.size(0)
-                || inputShape[1] != gradOut.size(1) || inputShape[2] < 1 || inputShape[3] < 1) {
-            throw new IllegalArgumentException(op + ": input shape " + (inputShape == null ? "null" : Shape.str(inputShape))
-                    + " must be [N, C, H, W] with N and C of gradOut " + Shape.str(gradOut.shape()));
-        }
-    }
-
-    /** Fails unless {@code gradOut} has shape [N, C, outH, outW]. */
-    static void requireGradShape(Tensor gradOut, int[] inputShape, int outH, int outW, String op) {
-        int[] want = {inputShape[0], inputShape[1], outH, outW};
-        ArgChecks.requireShape(gradOut, want, "gradOut", op);
+        ArgChecks.requireHost(x, what, op);
+        PoolingRules.requireNchw(x, what, op);
     }
 }

@@ -1,10 +1,11 @@
 package dev.lethe.tensor.cpu;
 
 import dev.lethe.tensor.Pool2dSpec;
-import dev.lethe.tensor.Shape;
-import dev.lethe.tensor.Tensor;
 
-/** The window walk and the checks shared by the fixed-window pooling kernels. */
+/**
+ * The window walk shared by the fixed-window pooling kernels; their shape rules are
+ * {@link dev.lethe.tensor.PoolingRules}.
+ */
 final class PoolWindows {
     private PoolWindows() {
     }
@@ -30,29 +31,5 @@ final class PoolWindows {
                 body.visit(i * ow + j, hs, he, Math.max(left, 0), Math.min(left + spec.kernelW(), w));
             }
         }
-    }
-
-    /** Fails when the window does not fit the padded input (PyTorch: "Output size is too small"). */
-    static void requireFits(Tensor x, Pool2dSpec spec, String op) {
-        if (spec == null) {
-            throw new IllegalArgumentException(op + ": pooling spec must not be null");
-        }
-        int h = x.size(2);
-        int w = x.size(3);
-        if (h + 2 * spec.padH() < spec.kernelH() || w + 2 * spec.padW() < spec.kernelW()) {
-            throw new IllegalArgumentException(op + ": window " + spec.kernelH() + "x" + spec.kernelW()
-                    + " is larger than the padded input " + (h + 2 * spec.padH()) + "x" + (w + 2 * spec.padW())
-                    + " of shape " + Shape.str(x.shape()));
-        }
-    }
-
-    /** Fails unless the input shape fits the spec and gradOut has the matching output shape. */
-    static void requireBackward(Tensor gradOut, int[] inputShape, Pool2dSpec spec, String op) {
-        Planes.requireInputShape(inputShape, gradOut, op);
-        if (inputShape[2] + 2 * spec.padH() < spec.kernelH() || inputShape[3] + 2 * spec.padW() < spec.kernelW()) {
-            throw new IllegalArgumentException(op + ": window " + spec.kernelH() + "x" + spec.kernelW()
-                    + " is larger than the padded input of shape " + Shape.str(inputShape));
-        }
-        Planes.requireGradShape(gradOut, inputShape, spec.outH(inputShape[2]), spec.outW(inputShape[3]), op);
     }
 }

@@ -2,6 +2,7 @@ package dev.lethe.tensor.cpu;
 
 import dev.lethe.tensor.DType;
 import dev.lethe.tensor.HostStorage;
+import dev.lethe.tensor.OperandRules;
 import dev.lethe.tensor.Shape;
 import dev.lethe.tensor.Tensor;
 
@@ -46,7 +47,7 @@ final class Softmax {
         String op = log ? "logSoftmaxBackward" : "softmaxBackward";
         ArgChecks.requireFloating(y, "output", op);
         ArgChecks.requireDType(gradOut, y.dtype(), "gradOut", op);
-        ArgChecks.requireShape(gradOut, y.shape(), "gradOut", op);
+        OperandRules.requireShape(gradOut, y.shape(), "gradOut", op);
         return mapRows(gradOut, y, Shape.axis(axis, Math.max(y.rank(), 1)), (g, yy, n) -> {
             if (log) {
                 double sum = 0;
