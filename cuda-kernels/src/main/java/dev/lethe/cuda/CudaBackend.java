@@ -139,8 +139,9 @@ public final class CudaBackend implements Backend, FusedUpdates {
 
     /**
      * {@code dst = src} converted to dst's dtype, src already broadcast to dst's shape. Either
-     * side may be on the host: host data is made contiguous in the destination's dtype on the
-     * host and moves in one transfer, device data moves from a contiguous device copy.
+     * side may be on the host. Host data that is already contiguous in the right dtype and shape
+     * (a data batch, a checkpoint tensor) moves straight from or into its own storage; anything
+     * else is first made so on the host, and on the device side through a dense device copy.
      */
     @Override
     public void copy(Tensor src, Tensor dst) {
@@ -150,38 +151,71 @@ public final class CudaBackend implements Backend, FusedUpdates {
         if (srcHere && dstHere) {
             o.elementwise.copy(src, dst);
         } else if (dstHere) {
-            try (Tensor staged = Tensor.empty(Backends.cpu(), dst.dtype(), dst.shape())) {
-                Backends.cpu().copy(src, staged);
-                if (dst.isContiguous()) {
-                    o.transfers.toDevice((HostStorage) staged.storage(), 0, DeviceElementwise.address(dst)
-                            + (long) dst.offset() * dst.dtype().byteSize(), staged.numel() * (long) dst.dtype().byteSize());
-                } else {
-                    try (Tensor dense = Tensor.empty(this, dst.dtype(), dst.shape())) {
-                        o.transfers.toDevice((HostStorage) staged.storage(), 0, DeviceElementwise.address(dense),
-                                dense.numel() * (long) dst.dtype().byteSize());
+            Tensor host = direct(src, dst) ? src : Tensor.empty(Backends.cpu(), dst.dtype(), dst.shape());
+            try {
+                if (host != src) {
+                    Backends.cpu().copy(src, host);
+                }
+                Tensor dense = dst.isContiguous() ? dst : Tensor.empty(this, dst.dtype(), dst.shape());
+                try {
+                    o.transfers.toDevice((HostStorage) host.storage(), byteOffset(host), deviceAddress(dense),
+                            byteSize(dense));
+                    if (dense != dst) {
                         o.elementwise.copy(dense, dst);
                     }
+                } finally {
+                    if (dense != dst) {
+                        dense.close();
+                    }
+                }
+            } finally {
+                if (host != src) {
+                    host.close();
                 }
             }
         } else if (srcHere) {
             Tensor dense = src.isContiguous() ? src : Tensor.empty(this, src.dtype(), src.shape());
-            try (Tensor staged = Tensor.empty(Backends.cpu(), src.dtype(), src.shape())) {
+            Tensor host = direct(dst, src) ? dst : Tensor.empty(Backends.cpu(), src.dtype(), src.shape());
+            try {
                 if (dense != src) {
                     o.elementwise.copy(src, dense);
                 }
-                LaunchChecks.checkWithinStorage(dense, "copy to host");
-                o.transfers.toHost(DeviceElementwise.address(dense) + (long) dense.offset() * src.dtype().byteSize(),
-                        (HostStorage) staged.storage(), 0, staged.numel() * (long) src.dtype().byteSize());
-                Backends.cpu().copy(staged, dst);
+                o.transfers.toHost(deviceAddress(dense), (HostStorage) host.storage(), byteOffset(host), byteSize(dense));
+                if (host != dst) {
+                    Backends.cpu().copy(host, dst);
+                }
             } finally {
                 if (dense != src) {
                     dense.close();
+                }
+                if (host != dst) {
+                    host.close();
                 }
             }
         } else {
             throw new IllegalArgumentException("the CUDA backend copies only from or to " + DEVICE + ", not " + src.device()
                     + " -> " + dst.device());
         }
+    }
+
+    /** Whether host tensor {@code host} can be the transfer's own buffer for device tensor {@code device}. */
+    private static boolean direct(Tensor host, Tensor device) {
+        return host.storage() instanceof HostStorage && host.isContiguous() && host.dtype() == device.dtype()
+                && java.util.Arrays.equals(host.shape(), device.shape());
+    }
+
+    private static long byteOffset(Tensor t) {
+        return (long) t.offset() * t.dtype().byteSize();
+    }
+
+    private static long byteSize(Tensor t) {
+        return t.numel() * (long) t.dtype().byteSize();
+    }
+
+    /** The device address of a contiguous device tensor's first element, after checking it lies in its storage. */
+    private static long deviceAddress(Tensor t) {
+        LaunchChecks.checkWithinStorage(t, "copy");
+        return DeviceElementwise.address(t) + byteOffset(t);
     }
 
     @Override
